@@ -1,0 +1,56 @@
+/** The validated study configuration, every default filled in (study.schema.json). */
+export interface StudyConfig {
+  title: string;
+  seed: number;
+  paths: { content: string; data: string; cache: string; assets: string; site: string };
+  dataset: DatasetConfig;
+  preprocess: PreprocessConfig;
+  site: SiteConfig;
+}
+
+export interface DatasetConfig {
+  manifest: string;
+  images: string;
+  format: 'auto' | 'csv' | 'jsonl';
+  simulated_labels: boolean;
+  columns: ColumnMap;
+  validation_fraction: number;
+  train_per_class: number;
+  validation_per_class: number;
+  near_duplicate_distance: number;
+  max_pixels: number;
+}
+
+export type ColumnName =
+  | 'id' | 'image' | 'sold' | 'title' | 'brand' | 'category' | 'price' | 'currency'
+  | 'created_at' | 'sold_at' | 'group';
+export type ColumnMap = Record<ColumnName, string>;
+
+export interface PreprocessConfig {
+  size: number;
+  fit: 'cover' | 'contain' | 'fill';
+  concurrency: number;
+}
+
+export interface SiteConfig {
+  thumbnails: 'full' | 'blurred' | 'none';
+  noindex: boolean;
+  path_prefix: string;
+}
+
+/** A loaded config with the absolute locations it resolved to. */
+export interface LoadedConfig {
+  file: string;
+  /** The project folder: the config file's folder. Nothing is written outside it. */
+  root: string;
+  config: StudyConfig;
+  resolved: {
+    manifest: string;
+    images: string;
+    content: string;
+    data: string;
+    cache: string;
+    assets: string;
+    site: string;
+  };
+}

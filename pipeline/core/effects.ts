@@ -1,0 +1,77 @@
+/**
+ * Side effects handed to stages and commands: logging and progress. Tests pass a recording
+ * logger; the CLI passes one that writes to stderr (stdout is reserved for --json output).
+ */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  /** A progress reporter for `total` units of work (count, rate, ETA). */
+  progress(label: string, total: number): Progress;
+}
+
+export interface Progress {
+  tick(count?: number): void;
+  done(): void;
+}
+
+export interface ConsoleLoggerOptions {
+  stream?: NodeJS.WriteStream;
+  /** Seconds between plain progress lines when the stream is not a terminal (CI logs). */
+  plainInterval?: number;
+}
+
+export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger {
+  const stream = options.stream ?? process.stderr;
+  const interactive = Boolean(stream.isTTY) && !process.env.CI;
+  const plainInterval = (options.plainInterval ?? 10) * 1000;
+  return {
+    info: (message) => stream.write(`${message}\n`),
+    warn: (message) => stream.write(`warning: ${message}\n`),
+    progress(label, total) {
+      const started = Date.now();
+      let count = 0;
+      let lastLine = 0;
+      const line = () => formatProgress(label, count, total, (Date.now() - started) / 1000);
+      return {
+        tick(n = 1) {
+          count += n;
+          const now = Date.now();
+          if (interactive && now - lastLine > 100) {
+            stream.write(`\r${line()}\x1b[K`);
+            lastLine = now;
+          } else if (!interactive && now - lastLine > plainInterval) {
+            if (lastLine !== 0) stream.write(`${line()}\n`);
+            lastLine = now;
+          }
+        },
+        done() {
+          stream.write(`${interactive ? '\r' : ''}${line()}${interactive ? '\x1b[K' : ''}\n`);
+        },
+      };
+    },
+  };
+}
+
+export function formatProgress(label: string, count: number, total: number, seconds: number): string {
+  const rate = seconds > 0 ? count / seconds : 0;
+  const eta = rate > 0 && total > count ? ` ETA ${formatDuration((total - count) / rate)}` : '';
+  return `  ${label}: ${count}/${total} (${rate.toFixed(1)}/s)${eta}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** A logger that keeps every message, for tests. */
+export function createRecordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => void lines.push(m),
+    warn: (m) => void lines.push(`warning: ${m}`),
+    progress: (label) => ({ tick() {}, done: () => void lines.push(`${label}: done`) }),
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * The study's stages, in the order data flows:
+ *
+ *   dataset -> preprocess -> train -> evaluate -> gradcam -> embed-resnet -> embed-clip
+ *           -> cluster-resnet, cluster-clip -> report
+ *
+ * Each stage lives in its own folder and is registered here; the runner (stages.ts) orders
+ * them by `after`, fingerprints them and skips what is cached.
+ */
+import type { StageDefinition } from './stages.ts';
+import { reportStage } from './report/stage.ts';
+
+export const studyStages: StageDefinition[] = [reportStage];

@@ -1,0 +1,14 @@
+/**
+ * One Vega-Lite config for every chart, static and interactive alike: the Okabe-Ito palette
+ * (distinguishable under the common colour-vision deficiencies) and the site's font.
+ */
+export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+
+export const chartConfig = {
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  background: 'white',
+  range: { category: OKABE_ITO },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  title: { fontSize: 14 },
+} as const;

@@ -1,0 +1,45 @@
+/**
+ * Number filters for the narrative: every figure in the prose passes through one of these, so
+ * a missing or non-numeric value fails the build (naming the page) instead of printing
+ * "undefined" or "NaN".
+ */
+import { StudyError } from '../core/errors.ts';
+
+interface FilterThis {
+  page?: { inputPath?: string };
+}
+
+function requireNumber(this: FilterThis | undefined, value: unknown, filter: string): number {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number)) {
+    const page = this?.page?.inputPath ?? 'a page';
+    throw new StudyError(`${page}: filter '${filter}' needs a finite number, got ${value === undefined ? 'a missing value' : JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+/** `{{ x | fixed: 2 }}` -> "0.53" */
+export function fixed(this: FilterThis | undefined, value: unknown, digits = 2): string {
+  return requireNumber.call(this, value, 'fixed').toFixed(digits);
+}
+
+/** `{{ 0.5312 | percent: 1 }}` -> "53.1%" (the value is a proportion). */
+export function percent(this: FilterThis | undefined, value: unknown, digits = 0): string {
+  return `${(requireNumber.call(this, value, 'percent') * 100).toFixed(digits)}%`;
+}
+
+/** `{{ 12500 | thousands }}` -> "12,500"; rounds to an integer unless digits are given. */
+export function thousands(this: FilterThis | undefined, value: unknown, digits = 0): string {
+  return requireNumber.call(this, value, 'thousands').toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+/** `{{ 0.0312 | signed_percent: 1 }}` -> "+3.1 points" style differences. */
+export function signedPercent(this: FilterThis | undefined, value: unknown, digits = 1): string {
+  const n = requireNumber.call(this, value, 'signed_percent') * 100;
+  return `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(digits)}`;
+}
+
+export const numberFilters = { fixed, percent, thousands, signed_percent: signedPercent };

@@ -1,0 +1,150 @@
+/**
+ * The `vega` shortcode: a Vega-Lite spec (a spec file, an object from `_data`, or inline JSON)
+ * becomes
+ *   1. a static rendering made now, readable without JavaScript and in print: inline SVG, or
+ *      a PNG when the SVG would be heavy (a 12,500-point scatter is ~4 MB of SVG);
+ *   2. a container that assets/js/charts.js hands to vega-embed for the interactive chart;
+ *   3. a table of the chart's data as its text alternative.
+ * Static renderings are cached on disk by spec hash, so an unchanged chart costs nothing.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import sharp from 'sharp';
+import { hashValue } from '../core/hash.ts';
+import { StudyError } from '../core/errors.ts';
+import { escapeHtml } from './escape.ts';
+import { dataTable } from './chart-table.ts';
+import { chartConfig } from './chart-theme.ts';
+
+/** Above this many bytes of SVG the static rendering becomes a PNG. */
+const MAX_INLINE_SVG = 200_000;
+
+export interface VegaShortcodeOptions {
+  /** Folder spec file paths are relative to (the content folder). */
+  specRoot: string;
+  /** The site's output folder; specs and PNGs go to `<site>/assets/charts/`. */
+  outputDir: string;
+  /** Where rendered statics are kept between builds. */
+  cacheDir: string;
+  pathPrefix: string;
+}
+
+type Spec = Record<string, unknown>;
+
+export async function loadSpec(spec: unknown, specRoot: string, page: string): Promise<Spec> {
+  if (typeof spec === 'string') {
+    const trimmed = spec.trim();
+    if (trimmed.startsWith('{')) return parseSpec(trimmed, `${page} (inline spec)`);
+    const path = isAbsolute(trimmed) ? trimmed : resolve(specRoot, trimmed);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      throw new StudyError(`${page}: chart spec file not found: ${trimmed} (looked in ${specRoot})`);
+    }
+    return parseSpec(text, path);
+  }
+  if (spec && typeof spec === 'object' && !Array.isArray(spec)) return structuredClone(spec as Spec);
+  throw new StudyError(`${page}: the vega shortcode needs a spec file name, an object from _data or inline JSON; got ${spec === undefined ? 'a missing value' : typeof spec}`);
+}
+
+function parseSpec(text: string, where: string): Spec {
+  try {
+    return JSON.parse(text) as Spec;
+  } catch (error) {
+    throw new StudyError(`${where}: the chart spec is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** Refuses data that would make the page fetch from another host (no request leaves the site). */
+function assertLocalData(spec: unknown, where: string): void {
+  const walk = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'url' && typeof value === 'string' && /^([a-z]+:)?\/\//i.test(value)) {
+        throw new StudyError(`${where}: chart data from ${value} would leave the site; put the data in _data instead`);
+      }
+      walk(value);
+    }
+  };
+  walk(spec);
+}
+
+export async function renderStatic(spec: Spec): Promise<{ svg: string }> {
+  const compiled = compile(spec as unknown as TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return { svg: await view.toSVG() };
+  } finally {
+    view.finalize();
+  }
+}
+
+export function createVegaShortcode(options: VegaShortcodeOptions) {
+  const chartsOut = join(options.outputDir, 'assets', 'charts');
+  const cache = join(options.cacheDir, 'charts');
+  const written = new Set<string>();
+
+  return async function vegaShortcode(this: { page?: { inputPath?: string } }, specArg: unknown, dataOrAlt?: unknown, altArg?: unknown): Promise<string> {
+    const page = this?.page?.inputPath ?? 'a page';
+    const spec = await loadSpec(specArg, options.specRoot, page);
+    let alt = typeof altArg === 'string' ? altArg : undefined;
+    if (Array.isArray(dataOrAlt)) spec.data = { values: dataOrAlt };
+    else if (typeof dataOrAlt === 'string') alt = dataOrAlt;
+    else if (dataOrAlt !== undefined && dataOrAlt !== null) {
+      throw new StudyError(`${page}: the vega shortcode's second argument must be an array of data rows or a description`);
+    }
+    assertLocalData(spec, page);
+    spec.config = { ...chartConfig, ...((spec.config as object) ?? {}) };
+    const description = alt ?? (typeof spec.description === 'string' ? spec.description : typeof spec.title === 'string' ? spec.title : 'Chart');
+
+    const hash = hashValue(spec).slice(0, 16);
+    await mkdir(chartsOut, { recursive: true });
+    await mkdir(cache, { recursive: true });
+    const specFile = join(chartsOut, `${hash}.vl.json`);
+    if (!written.has(hash)) {
+      await writeFile(specFile, JSON.stringify(spec));
+      written.add(hash);
+    }
+
+    let staticHtml: string;
+    const cachedSvg = join(cache, `${hash}.svg`);
+    const cachedPng = join(cache, `${hash}.png`);
+    const png = await readFile(cachedPng).catch(() => undefined);
+    let svg = png ? undefined : await readFile(cachedSvg, 'utf8').catch(() => undefined);
+    let pngBytes = png;
+    if (!png && svg === undefined) {
+      try {
+        svg = (await renderStatic(spec)).svg;
+      } catch (error) {
+        throw new StudyError(`${page}: chart '${description}' failed to render: ${(error as Error).message}`, { cause: error });
+      }
+      if (svg.length > MAX_INLINE_SVG) {
+        pngBytes = await sharp(Buffer.from(svg), { density: 144, limitInputPixels: false }).png({ compressionLevel: 9, palette: true }).toBuffer();
+        await writeFile(cachedPng, pngBytes);
+        svg = undefined;
+      } else {
+        await writeFile(cachedSvg, svg);
+      }
+    }
+    if (pngBytes) {
+      await writeFile(join(chartsOut, `${hash}.png`), pngBytes);
+      staticHtml = `<img src="${options.pathPrefix}assets/charts/${hash}.png" alt="${escapeHtml(description)}" loading="lazy">`;
+    } else {
+      staticHtml = svg!.replace('<svg ', `<svg role="img" aria-label="${escapeHtml(description)}" `);
+    }
+
+    const values = (spec.data as { values?: unknown } | undefined)?.values;
+    return [
+      `<figure class="chart">`,
+      `<div class="vega-chart" data-spec="${options.pathPrefix}assets/charts/${hash}.vl.json">`,
+      `<div class="vega-static">${staticHtml}</div>`,
+      `</div>`,
+      alt || spec.title ? `<figcaption>${escapeHtml(description)}</figcaption>` : '',
+      dataTable(values, description),
+      `</figure>`,
+    ].join('');
+  };
+}

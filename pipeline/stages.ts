@@ -1,0 +1,279 @@
+/**
+ * The stage runner: decides order and caching; stages only compute and hand back outputs.
+ *
+ *   fingerprint(stage) = hash(name, code version, config slice, external inputs,
+ *                             content hashes of upstream outputs)
+ *
+ * A stage whose recorded fingerprint matches and whose recorded outputs are still on disk is
+ * skipped. Every output is written to a temporary sibling and renamed only after the stage
+ * has finished, so a crash (even SIGKILL) leaves the previous outputs intact; the record in
+ * `<cache>/stages/<name>.json` is written last, so an interrupted stage simply runs again.
+ */
+import { mkdirSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
+import { TEMPORARY_PREFIX, temporaryPathFor, writeJsonAtomic } from './core/atomic.ts';
+import { StudyError } from './core/errors.ts';
+import type { Logger } from './core/effects.ts';
+import type { LoadedConfig, StudyConfig } from './core/config-types.ts';
+
+export interface StageDefinition {
+  name: string;
+  /** Bump when the stage's code changes what it writes. */
+  version: number;
+  /** Upstream stages whose outputs this stage reads. */
+  after?: string[];
+  /** The slice of the configuration this stage reads (include the seed if it uses it). */
+  config?: (config: StudyConfig) => unknown;
+  /** External files or folders read (absolute paths); folders are fingerprinted by listing. */
+  inputs?: (loaded: LoadedConfig) => string[];
+  run: (context: StageContext) => Promise<void>;
+}
+
+export interface StageContext {
+  name: string;
+  loaded: LoadedConfig;
+  config: StudyConfig;
+  logger: Logger;
+  /** The stage's fingerprint: every `_data` file carries it as `run`. */
+  fingerprint: string;
+  /** Writes `<data>/<name>.json` with `schema` and `run` added. */
+  writeData(name: string, schema: number, value: object): Promise<void>;
+  /** Writes any file inside the project (path relative to the project root or absolute). */
+  writeFile(path: string, data: string | Uint8Array): Promise<void>;
+  /** A temporary path to stream a large output into; renamed to `path` when the stage ends. */
+  outputPath(path: string): string;
+}
+
+/** What the runner remembers of a stage's last completed run. */
+export interface StageRecord {
+  name: string;
+  fingerprint: string;
+  seconds: number;
+  outputs: Record<string, { size: number; mtimeMs: number; sha256: string }>;
+}
+
+export interface StageReport {
+  name: string;
+  fingerprint: string;
+  status: 'ran' | 'cached' | 'skipped';
+  seconds: number;
+}
+
+export interface RunOptions {
+  force?: boolean;
+  /** Run only this stage; its upstream must be complete. */
+  only?: string;
+  logger: Logger;
+  /** Test hook: called after a stage's outputs are staged and before any is renamed. */
+  beforeCommit?: (stage: string) => Promise<void> | void;
+}
+
+export function orderStages(stages: StageDefinition[]): StageDefinition[] {
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  const ordered: StageDefinition[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (stage: StageDefinition, path: string[]) => {
+    if (state.get(stage.name) === 'done') return;
+    if (state.get(stage.name) === 'visiting') throw new StudyError(`stage cycle: ${[...path, stage.name].join(' -> ')}`);
+    state.set(stage.name, 'visiting');
+    for (const upstream of stage.after ?? []) {
+      const dep = byName.get(upstream);
+      if (!dep) throw new StudyError(`stage '${stage.name}' runs after unknown stage '${upstream}'`);
+      visit(dep, [...path, stage.name]);
+    }
+    state.set(stage.name, 'done');
+    ordered.push(stage);
+  };
+  for (const stage of stages) visit(stage, []);
+  return ordered;
+}
+
+export async function runStages(stages: StageDefinition[], loaded: LoadedConfig, options: RunOptions): Promise<StageReport[]> {
+  const ordered = orderStages(stages);
+  if (options.only && !ordered.some((s) => s.name === options.only)) {
+    throw new StudyError(`--only: no stage named '${options.only}' (stages: ${ordered.map((s) => s.name).join(', ')})`);
+  }
+  const recordsDir = join(loaded.resolved.cache, 'stages');
+  await sweepTemporaries(loaded.resolved.data);
+  const records = new Map<string, StageRecord>();
+  const reports: StageReport[] = [];
+
+  for (const stage of ordered) {
+    const upstream: Record<string, string> = {};
+    for (const name of stage.after ?? []) {
+      const record = records.get(name);
+      if (!record) throw new StudyError(`stage '${stage.name}' needs '${name}', which has not completed: run without --only first`);
+      upstream[name] = hashValue(Object.fromEntries(Object.entries(record.outputs).map(([p, o]) => [p, o.sha256])));
+    }
+    const fingerprint = hashValue({
+      name: stage.name,
+      version: stage.version,
+      config: stage.config?.(loaded.config) ?? null,
+      inputs: await fingerprintInputs(stage.inputs?.(loaded) ?? [], loaded.root),
+      upstream,
+    });
+    const previous = await readRecord(recordsDir, stage.name);
+    const selected = !options.only || options.only === stage.name;
+    const fresh = previous?.fingerprint === fingerprint && (await refreshOutputs(previous, loaded.root));
+
+    if (fresh && !(options.force && selected)) {
+      records.set(stage.name, previous);
+      reports.push({ name: stage.name, fingerprint, status: 'cached', seconds: 0 });
+      options.logger.info(`[cached] ${stage.name}`);
+      continue;
+    }
+    if (!selected) {
+      // Outside --only: leave it as it is, but downstream still needs its last outputs.
+      if (previous && (await refreshOutputs(previous, loaded.root))) records.set(stage.name, previous);
+      reports.push({ name: stage.name, fingerprint, status: 'skipped', seconds: 0 });
+      options.logger.info(`[skipped] ${stage.name} (--only ${options.only})`);
+      continue;
+    }
+
+    options.logger.info(`[${previous ? (previous.fingerprint === fingerprint ? 'forced' : 'stale') : 'missing'}] ${stage.name}: running`);
+    const started = performance.now();
+    const staged = new Map<string, string>(); // final path -> temporary path
+    const context = createContext(stage, loaded, fingerprint, options.logger, staged);
+    try {
+      await stage.run(context);
+    } catch (error) {
+      await Promise.all([...staged.values()].map((tmp) => rm(tmp, { force: true })));
+      throw error;
+    }
+    await options.beforeCommit?.(stage.name);
+    const record: StageRecord = { name: stage.name, fingerprint, seconds: (performance.now() - started) / 1000, outputs: {} };
+    for (const [target, tmp] of staged) {
+      await rename(tmp, target);
+      const info = await stat(target);
+      record.outputs[relative(loaded.root, target).split(sep).join('/')] = {
+        size: info.size,
+        mtimeMs: info.mtimeMs,
+        sha256: await hashFile(target),
+      };
+    }
+    await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
+    records.set(stage.name, record);
+    reports.push({ name: stage.name, fingerprint, status: 'ran', seconds: record.seconds });
+    options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
+  }
+  return reports;
+}
+
+function createContext(
+  stage: StageDefinition,
+  loaded: LoadedConfig,
+  fingerprint: string,
+  logger: Logger,
+  staged: Map<string, string>,
+): StageContext {
+  const outputPath = (path: string) => {
+    const target = resolve(loaded.root, path);
+    const rel = relative(loaded.root, target);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      throw new StudyError(`stage '${stage.name}' tried to write ${path}, outside the project folder`);
+    }
+    let tmp = staged.get(target);
+    if (!tmp) {
+      tmp = temporaryPathFor(target);
+      mkdirSync(dirname(tmp), { recursive: true });
+      staged.set(target, tmp);
+    }
+    return tmp;
+  };
+  const writeFile = async (path: string, data: string | Uint8Array) => {
+    const tmp = outputPath(path);
+    await mkdir(dirname(tmp), { recursive: true });
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
+  return {
+    name: stage.name,
+    loaded,
+    config: loaded.config,
+    logger,
+    fingerprint,
+    outputPath,
+    writeFile,
+    writeData: (name, schema, value) =>
+      writeFile(join(loaded.resolved.data, `${name}.json`), JSON.stringify({ schema, run: fingerprint, ...value }, null, 2) + '\n'),
+  };
+}
+
+async function readRecord(dir: string, name: string): Promise<StageRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as StageRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when every recorded output is still there with the same content. Size and mtime are
+ * checked first; a file whose mtime moved is re-hashed (touching a file does not invalidate).
+ */
+async function refreshOutputs(record: StageRecord, root: string): Promise<boolean> {
+  for (const [path, expected] of Object.entries(record.outputs)) {
+    let info;
+    try {
+      info = await stat(resolve(root, path));
+    } catch {
+      return false;
+    }
+    if (info.size !== expected.size) return false;
+    if (info.mtimeMs !== expected.mtimeMs && (await hashFile(resolve(root, path))) !== expected.sha256) return false;
+  }
+  return true;
+}
+
+/** Files by content; folders by a sorted listing of (path, size, mtime), cheap for 10^5 photos. */
+async function fingerprintInputs(paths: string[], root: string): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const path of paths) {
+    const key = relative(root, path).split(sep).join('/');
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      result[key] = 'missing';
+      continue;
+    }
+    if (info.isDirectory()) {
+      const entries: string[] = [];
+      for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+        const full = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+        const s = await stat(full).catch(() => undefined);
+        entries.push(`${relative(path, full)}\t${s ? `${s.size}\t${s.mtimeMs}` : 'broken'}`);
+      }
+      result[key] = hashValue(entries.sort());
+    } else {
+      result[key] = await hashFile(path);
+    }
+  }
+  return result;
+}
+
+/** Removes temporary files a killed run left in `dir` (non-recursive). */
+async function sweepTemporaries(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(TEMPORARY_PREFIX)).map((n) => rm(join(dir, n), { force: true, recursive: true })));
+}
+
+/** `_data/run.json`: what ran, with what, in which order (the one `_data` file that records times). */
+export async function writeRunManifest(loaded: LoadedConfig, reports: StageReport[], extra: Record<string, unknown>): Promise<void> {
+  await writeJsonAtomic(join(loaded.resolved.data, 'run.json'), {
+    schema: 1,
+    config_hash: hashValue(loaded.config),
+    seed: loaded.config.seed,
+    config: JSON.parse(canonicalJson(loaded.config)),
+    stages: reports,
+    ...extra,
+  });
+}

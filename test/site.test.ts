@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildSite } from '../pipeline/site/build.ts';
+import { runStages } from '../pipeline/stages.ts';
+import { studyStages } from '../pipeline/graph.ts';
+import { createRecordingLogger } from '../pipeline/core/effects.ts';
+import { makeSiteProject } from './helpers/site.ts';
+
+test('a page that names a missing _data key fails the build, naming the page and the key', async () => {
+  const loaded = await makeSiteProject();
+  await writeFile(join(loaded.resolved.content, 'bad.md'), '---\ntitle: Bad\n---\nAccuracy was {{ study_reference.report.nope | fixed: 2 }}.\n');
+  await assert.rejects(buildSite(loaded, createRecordingLogger()), (error: Error) => {
+    assert.match(error.message, /bad\.md/);
+    assert.match(error.message, /nope/);
+    return true;
+  });
+});
+
+test('a number filter given a non-number fails the build instead of printing NaN', async () => {
+  const loaded = await makeSiteProject();
+  await runStages(studyStages, loaded, { logger: createRecordingLogger() });
+  await writeFile(join(loaded.resolved.content, 'nan.md'), '---\ntitle: NaN\n---\n{{ study_reference.source | percent: 1 }}\n');
+  await assert.rejects(buildSite(loaded, createRecordingLogger()), /nan\.md[\s\S]*percent/);
+});
+
+test('the site builds: figures come from _data, charts have a static rendering and a spec', async () => {
+  const loaded = await makeSiteProject({ dataset: { simulated_labels: true }, site: { noindex: true } });
+  await runStages(studyStages, loaded, { logger: createRecordingLogger() });
+  await buildSite(loaded, createRecordingLogger());
+  const html = await readFile(join(loaded.resolved.site, 'index.html'), 'utf8');
+  assert.doesNotMatch(html, /undefined|NaN/);
+  assert.match(html, /500,000/);
+  assert.match(html, /<svg role="img"/);
+  assert.match(html, /data-spec="\/assets\/charts\/[0-9a-f]{16}\.vl\.json"/);
+  assert.match(html, /Content-Security-Policy/);
+  assert.doesNotMatch(html, /unsafe-eval/);
+  assert.match(html, /noindex/);
+  assert.match(html, /class="demo-notice"/);
+  const vendor = await readdir(join(loaded.resolved.site, 'assets/js/vendor'));
+  assert.deepEqual(vendor.sort(), ['vega-embed.min.js', 'vega-lite.min.js', 'vega.min.js']);
+  assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org)/, 'no absolute URL to another host in the page');
+});

@@ -1,0 +1,231 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runStages, orderStages, type StageDefinition } from '../pipeline/stages.ts';
+import { createRecordingLogger } from '../pipeline/core/effects.ts';
+import { makeProject } from './helpers/project.ts';
+import type { LoadedConfig } from '../pipeline/core/config-types.ts';
+
+/**
+ * A small graph:  source -> double -> summary,  and  preprocess-like `side` reading its own
+ * config slice. Each stage counts its runs so the tests can see exactly what ran.
+ */
+function makeGraph(loaded: LoadedConfig) {
+  const runs: string[] = [];
+  const input = join(loaded.root, 'input.txt');
+  const stages: StageDefinition[] = [
+    {
+      name: 'summary',
+      version: 1,
+      after: ['double'],
+      run: async (ctx) => {
+        runs.push('summary');
+        const doubled = JSON.parse(await readFile(join(loaded.resolved.data, 'double.json'), 'utf8'));
+        await ctx.writeData('summary', 1, { total: doubled.values.reduce((a: number, b: number) => a + b, 0) });
+      },
+    },
+    {
+      name: 'source',
+      version: 1,
+      config: (c) => c.dataset.train_per_class,
+      inputs: () => [input],
+      run: async (ctx) => {
+        runs.push('source');
+        const numbers = (await readFile(input, 'utf8')).trim().split(/\s+/).map(Number);
+        // Only the first `train_per_class` numbers are used: changing the rest leaves the output
+        // byte-identical (a plain file, no `run` field), so downstream stays cached.
+        const values = numbers.slice(0, ctx.config.dataset.train_per_class);
+        await ctx.writeFile(join(loaded.resolved.data, 'source.json'), JSON.stringify({ values }));
+      },
+    },
+    {
+      name: 'double',
+      version: 1,
+      after: ['source'],
+      run: async (ctx) => {
+        runs.push('double');
+        const source = JSON.parse(await readFile(join(loaded.resolved.data, 'source.json'), 'utf8'));
+        await ctx.writeData('double', 1, { values: source.values.map((v: number) => v * 2) });
+      },
+    },
+    {
+      name: 'side',
+      version: 1,
+      config: (c) => c.preprocess,
+      run: async (ctx) => {
+        runs.push('side');
+        await ctx.writeData('side', 1, { size: ctx.config.preprocess.size });
+      },
+    },
+  ];
+  return { stages, runs, input };
+}
+
+async function build(loaded: LoadedConfig, stages: StageDefinition[], options: { force?: boolean; only?: string } = {}) {
+  return runStages(stages, loaded, { logger: createRecordingLogger(), ...options });
+}
+
+test('stages run in dependency order whatever order they are declared in', async () => {
+  const loaded = await makeProject();
+  const { stages } = makeGraph(loaded);
+  assert.deepEqual(orderStages(stages).map((s) => s.name), ['source', 'double', 'summary', 'side']);
+});
+
+test('unchanged inputs run nothing; outputs carry schema and run', async () => {
+  const loaded = await makeProject({ dataset: { train_per_class: 3 } });
+  const { stages, runs, input } = makeGraph(loaded);
+  await writeFile(input, '1 2 3 4 5');
+  const first = await build(loaded, stages);
+  assert.deepEqual(first.map((r) => r.status), ['ran', 'ran', 'ran', 'ran']);
+  const summary = JSON.parse(await readFile(join(loaded.resolved.data, 'summary.json'), 'utf8'));
+  assert.equal(summary.total, 12);
+  assert.equal(summary.schema, 1);
+  assert.equal(summary.run, first[2]!.fingerprint);
+
+  runs.length = 0;
+  const second = await build(loaded, stages);
+  assert.deepEqual(runs, []);
+  assert.deepEqual(second.map((r) => r.status), ['cached', 'cached', 'cached', 'cached']);
+  assert.deepEqual(second.map((r) => r.fingerprint), first.map((r) => r.fingerprint));
+});
+
+test('a config slice change re-runs exactly the stages that read it', async () => {
+  const loaded = await makeProject({ dataset: { train_per_class: 3 } });
+  const { stages, runs, input } = makeGraph(loaded);
+  await writeFile(input, '1 2 3 4 5');
+  await build(loaded, stages);
+
+  runs.length = 0;
+  loaded.config.preprocess.size = 64;
+  await build(loaded, stages);
+  assert.deepEqual(runs, ['side']);
+
+  runs.length = 0;
+  loaded.config.dataset.train_per_class = 4;
+  await build(loaded, stages);
+  assert.deepEqual(runs, ['source', 'double', 'summary']);
+  const summary = JSON.parse(await readFile(join(loaded.resolved.data, 'summary.json'), 'utf8'));
+  assert.equal(summary.total, 20);
+});
+
+test('an upstream re-run re-runs downstream only when its outputs changed', async () => {
+  const loaded = await makeProject({ dataset: { train_per_class: 3 } });
+  const { stages, runs, input } = makeGraph(loaded);
+  await writeFile(input, '1 2 3 4 5');
+  await build(loaded, stages);
+
+  // The input changes where `source` does not read it: source re-runs, its output is equal.
+  runs.length = 0;
+  await writeFile(input, '1 2 3 9 9');
+  await build(loaded, stages);
+  assert.deepEqual(runs, ['source']);
+
+  // Now the used part changes: everything downstream of source re-runs, `side` does not.
+  runs.length = 0;
+  await writeFile(input, '7 2 3 9 9');
+  await build(loaded, stages);
+  assert.deepEqual(runs, ['source', 'double', 'summary']);
+});
+
+test('a deleted or edited output makes its stage run again', async () => {
+  const loaded = await makeProject({ dataset: { train_per_class: 3 } });
+  const { stages, runs, input } = makeGraph(loaded);
+  await writeFile(input, '1 2 3');
+  await build(loaded, stages);
+  runs.length = 0;
+  await writeFile(join(loaded.resolved.data, 'double.json'), '{"values": [0]}');
+  await build(loaded, stages);
+  assert.deepEqual(runs, ['double']);
+});
+
+test('--force re-runs everything; --only runs one stage', async () => {
+  const loaded = await makeProject({ dataset: { train_per_class: 3 } });
+  const { stages, runs, input } = makeGraph(loaded);
+  await writeFile(input, '1 2 3');
+  await build(loaded, stages);
+  runs.length = 0;
+  await build(loaded, stages, { force: true });
+  assert.deepEqual(runs.sort(), ['double', 'side', 'source', 'summary']);
+  runs.length = 0;
+  await build(loaded, stages, { only: 'double', force: true });
+  assert.deepEqual(runs, ['double']);
+  runs.length = 0;
+  loaded.config.dataset.train_per_class = 2;
+  const reports = await build(loaded, stages, { only: 'side' });
+  assert.deepEqual(runs, []);
+  assert.equal(reports.find((r) => r.name === 'source')!.status, 'skipped');
+  await assert.rejects(build(loaded, stages, { only: 'nope' }), /no stage named 'nope'/);
+});
+
+test('a stage that fails leaves the previous outputs intact and no temporary files', async () => {
+  const loaded = await makeProject({ dataset: { train_per_class: 3 } });
+  const { stages, input } = makeGraph(loaded);
+  await writeFile(input, '1 2 3');
+  await build(loaded, stages);
+  const before = await readFile(join(loaded.resolved.data, 'source.json'), 'utf8');
+  const failing = stages.map((s) =>
+    s.name !== 'source'
+      ? s
+      : { ...s, run: async (ctx: Parameters<StageDefinition['run']>[0]) => {
+          await ctx.writeData('source', 1, { values: [666] });
+          throw new Error('disk full');
+        } },
+  );
+  await writeFile(input, '4 5 6');
+  await assert.rejects(build(loaded, failing), /disk full/);
+  assert.equal(await readFile(join(loaded.resolved.data, 'source.json'), 'utf8'), before);
+  assert.deepEqual((await readdir(loaded.resolved.data)).filter((n) => n.startsWith('.tmp-')), []);
+});
+
+test('SIGKILL while a stage writes leaves the previous output intact; the next run completes', async () => {
+  const loaded = await makeProject();
+  const script = join(loaded.root, 'killable.mts');
+  const runner = new URL('../pipeline/stages.ts', import.meta.url).pathname;
+  const config = new URL('../pipeline/core/config.ts', import.meta.url).pathname;
+  const effects = new URL('../pipeline/core/effects.ts', import.meta.url).pathname;
+  // The stage streams a 4 MB output slowly; the parent kills the process half way.
+  await writeFile(
+    script,
+    `import { createWriteStream } from 'node:fs';
+import { runStages } from ${JSON.stringify(runner)};
+import { resolveConfig, validateConfig } from ${JSON.stringify(config)};
+import { createRecordingLogger } from ${JSON.stringify(effects)};
+const loaded = resolveConfig(await validateConfig({}), ${JSON.stringify(join(loaded.root, 'study.config.json'))});
+const fill = process.argv[2];
+const slow = process.argv[3] === 'slow';
+await runStages([{ name: 'big', version: 1, config: () => fill, run: async (ctx) => {
+  const out = createWriteStream(ctx.outputPath('_data/big.txt'));
+  for (let i = 0; i < 64; i++) {
+    out.write(fill.repeat(65536));
+    if (i === 8) console.log('writing');
+    if (slow) await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => out.end(r));
+}}], loaded, { logger: createRecordingLogger() });
+console.log('finished');
+`,
+  );
+  const runScript = (fill: string, slow: boolean, killOnWriting: boolean) =>
+    new Promise<string>((resolvePromise, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script, fill, slow ? 'slow' : 'fast'], { cwd: process.cwd() });
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (killOnWriting && out.includes('writing')) child.kill('SIGKILL');
+      });
+      child.on('error', reject);
+      child.on('close', (code, signal) => (signal || code === 0 ? resolvePromise(out) : reject(new Error(`exit ${code}: ${err}`))));
+    });
+  assert.match(await runScript('a', false, false), /finished/);
+  const path = join(loaded.root, '_data/big.txt');
+  const complete = 'a'.repeat(65536 * 64);
+  assert.equal(await readFile(path, 'utf8'), complete);
+  assert.doesNotMatch(await runScript('b', true, true), /finished/);
+  assert.equal(await readFile(path, 'utf8'), complete, 'the killed run must not touch the previous output');
+  assert.match(await runScript('b', false, false), /finished/);
+  assert.equal(await readFile(path, 'utf8'), 'b'.repeat(65536 * 64));
+});
