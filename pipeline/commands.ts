@@ -4,11 +4,12 @@
  */
 import { createRequire } from 'node:module';
 import type { Logger } from './core/effects.ts';
-import { loadConfig } from './core/config.ts';
+import { defaultConfig, loadConfig } from './core/config.ts';
 import { StudyError } from './core/errors.ts';
 import { runStages, writeRunManifest } from './stages.ts';
 import { studyStages } from './graph.ts';
 import { buildSite, serveSite } from './site/build.ts';
+import { checkData, checkReport, requireUsable } from './data/check.ts';
 
 export interface CommandInput {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -72,6 +73,43 @@ export const commands: Record<string, Command> = {
       }
       const site = values['no-site'] ? undefined : await buildSite(loaded, logger);
       return { stages, site, seconds: (performance.now() - started) / 1000 };
+    },
+  },
+  'check-data': {
+    summary: 'validate a manifest and its photos; report every excluded row with its line and reason',
+    usage: '--manifest FILE --images DIR [--config FILE] [--json]',
+    options: {
+      manifest: { type: 'string', valueName: 'FILE', description: 'manifest, CSV or JSONL (default: the config\'s)' },
+      images: { type: 'string', valueName: 'DIR', description: 'images root (default: the config\'s)' },
+      config: configOption,
+    },
+    async run({ values, logger }) {
+      const loaded = await loadConfig((values.config as string) ?? 'study.config.json').catch((error) => {
+        // check-data works without a project: fall back to the defaults when no config is given.
+        if (values.config) throw error;
+        return undefined;
+      });
+      const config = loaded?.config ?? (await defaultConfig());
+      const manifest = (values.manifest as string | undefined) ?? loaded?.resolved.manifest;
+      const images = (values.images as string | undefined) ?? loaded?.resolved.images;
+      if (!manifest || !images) throw new StudyError('check-data needs --manifest FILE and --images DIR', { exitCode: 2 });
+      const result = await checkData({
+        manifest,
+        images,
+        format: config.dataset.format,
+        columns: config.dataset.columns,
+        maxPixels: config.dataset.max_pixels,
+        nearDuplicateDistance: config.dataset.near_duplicate_distance,
+        concurrency: config.preprocess.concurrency,
+        logger,
+      });
+      const report = checkReport(result);
+      if (!values.json) {
+        for (const p of result.problems) logger.info(`${manifest}:${p.line}: ${p.reason}: ${p.detail}`);
+        logger.info(`${result.rows} rows, ${result.usable} usable (not_sold ${result.by_label.not_sold}, sold ${result.by_label.sold}), ${result.problems.length} excluded, ${result.near_duplicates.length} near-duplicate pairs`);
+      }
+      requireUsable(result, manifest);
+      return report;
     },
   },
   serve: {

@@ -5,7 +5,7 @@
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
-  /** A progress reporter for `total` units of work (count, rate, ETA). */
+  /** A progress reporter for `total` units of work (count, rate, ETA); total 0 when unknown. */
   progress(label: string, total: number): Progress;
 }
 
@@ -55,7 +55,7 @@ export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger 
 export function formatProgress(label: string, count: number, total: number, seconds: number): string {
   const rate = seconds > 0 ? count / seconds : 0;
   const eta = rate > 0 && total > count ? ` ETA ${formatDuration((total - count) / rate)}` : '';
-  return `  ${label}: ${count}/${total} (${rate.toFixed(1)}/s)${eta}`;
+  return `  ${label}: ${count}${total > 0 ? `/${total}` : ''} (${rate.toFixed(1)}/s)${eta}`;
 }
 
 export function formatDuration(seconds: number): string {

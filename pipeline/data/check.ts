@@ -1,0 +1,178 @@
+/**
+ * Validates a manifest and its photos: every row either becomes a usable listing or a
+ * problem with its line and reason. Row problems never stop the run; file problems (no
+ * manifest, no required column, no usable row) do, with a message naming the file.
+ */
+import { realpath } from 'node:fs/promises';
+import { FileError } from '../core/errors.ts';
+import { mapOrdered } from '../core/concurrency.ts';
+import type { Logger } from '../core/effects.ts';
+import type { ColumnMap, ColumnName } from '../core/config-types.ts';
+import { readManifest, type ManifestRecord } from './manifest.ts';
+import { ACCEPTED_LABELS, CLASSES, parseLabel, type ClassName } from './labels.ts';
+import { resolveImagePath } from './image-path.ts';
+import { inspectImage } from './inspect-image.ts';
+import { findNearDuplicates } from './perceptual-hash.ts';
+import type { Listing, NearDuplicate, Problem } from './types.ts';
+
+export interface CheckOptions {
+  manifest: string;
+  images: string;
+  format: 'auto' | 'csv' | 'jsonl';
+  columns: ColumnMap;
+  maxPixels: number;
+  nearDuplicateDistance: number;
+  concurrency: number;
+  logger: Logger;
+}
+
+export interface CheckResult {
+  rows: number;
+  usable: number;
+  by_label: Record<ClassName, number>;
+  problems: Problem[];
+  near_duplicates: NearDuplicate[];
+  listings: Listing[];
+}
+
+const META_COLUMNS: ColumnName[] = ['title', 'brand', 'category', 'currency', 'created_at', 'sold_at'];
+
+type Pending = { record: ManifestRecord; problem?: Problem; label?: ClassName; path?: string };
+
+export async function checkData(options: CheckOptions): Promise<CheckResult> {
+  const { columns, logger } = options;
+  let realRoot: string;
+  try {
+    realRoot = await realpath(options.images);
+  } catch {
+    throw new FileError(options.images, 'images folder not found');
+  }
+  const seenIds = new Set<string>();
+  const seenBytes = new Map<string, Listing>();
+  const problems: Problem[] = [];
+  const listings: Listing[] = [];
+  let rows = 0;
+  const progress = logger.progress('checking photos', 0);
+
+  // Cheap, order-dependent checks happen here, in manifest order; the photo is opened later.
+  async function* screened(): AsyncGenerator<Pending> {
+    for await (const record of readManifest(options.manifest, options.format, columns)) {
+      rows++;
+      const f = record.fields;
+      const id = (f[columns.id] ?? '').trim();
+      const image = f[columns.image] ?? '';
+      const problem = (reason: Problem['reason'], detail: string): Pending => ({ record, problem: { line: record.line, id, image, reason, detail } });
+      if (record.malformed) {
+        yield problem('bad_row', record.malformed);
+        continue;
+      }
+      if (id === '') {
+        yield problem('bad_row', `empty '${columns.id}'`);
+        continue;
+      }
+      const label = parseLabel(f[columns.sold]);
+      if (!label) {
+        const value = f[columns.sold];
+        yield problem('bad_label', `${value === undefined ? `no '${columns.sold}' field` : `'${columns.sold}' is ${JSON.stringify(value)}`}; expected ${ACCEPTED_LABELS}`);
+        continue;
+      }
+      if (seenIds.has(id)) {
+        yield problem('duplicate_id', `id ${JSON.stringify(id)} appeared on an earlier line; the first is kept`);
+        continue;
+      }
+      seenIds.add(id);
+      yield { record, label };
+    }
+  }
+
+  const inspected = mapOrdered(screened(), options.concurrency, async (pending) => {
+    if (pending.problem) return { pending };
+    const image = pending.record.fields[columns.image] ?? '';
+    const path = await resolveImagePath(realRoot, image);
+    if (!path.ok) return { pending, failure: path };
+    return { pending, result: await inspectImage(path.path, options.maxPixels) };
+  });
+
+  for await (const { pending, failure, result } of inspected) {
+    progress.tick();
+    const f = pending.record.fields;
+    const id = (f[columns.id] ?? '').trim();
+    const image = f[columns.image] ?? '';
+    if (pending.problem) {
+      problems.push(pending.problem);
+      continue;
+    }
+    const bad = failure ?? (result && !result.ok ? result : undefined);
+    if (bad) {
+      problems.push({ line: pending.record.line, id, image, reason: bad.reason, detail: bad.detail });
+      continue;
+    }
+    if (!result?.ok) continue;
+    const earlier = seenBytes.get(result.sha256);
+    if (earlier) {
+      problems.push({ line: pending.record.line, id, image, reason: 'duplicate_image', detail: `the same bytes as ${JSON.stringify(earlier.image)} (line ${earlier.line}, id ${JSON.stringify(earlier.id)}); the first is kept` });
+      continue;
+    }
+    const listing = toListing(pending.record, id, image, pending.label!, result, columns);
+    seenBytes.set(result.sha256, listing);
+    listings.push(listing);
+  }
+  progress.done();
+
+  const pairs = findNearDuplicates(listings.map((l) => BigInt(`0x${l.dhash}`)), options.nearDuplicateDistance);
+  const near_duplicates = pairs.map(({ a, b, distance }) => ({
+    line: listings[b]!.line,
+    id: listings[b]!.id,
+    of_line: listings[a]!.line,
+    of_id: listings[a]!.id,
+    distance,
+  }));
+  const by_label = Object.fromEntries(CLASSES.map((c) => [c, listings.filter((l) => l.label === c).length])) as Record<ClassName, number>;
+  return { rows, usable: listings.length, by_label, problems, near_duplicates, listings };
+}
+
+function toListing(record: ManifestRecord, id: string, image: string, label: ClassName, result: { sha256: string; dhash: bigint; width: number; height: number }, columns: ColumnMap): Listing {
+  const f = record.fields;
+  const listing: Listing = {
+    line: record.line,
+    id,
+    image,
+    label,
+    group: (f[columns.group] ?? '').trim() || id,
+    sha256: result.sha256,
+    dhash: result.dhash.toString(16).padStart(16, '0'),
+    width: result.width,
+    height: result.height,
+    extra: {},
+  };
+  for (const column of META_COLUMNS) {
+    const value = f[columns[column]];
+    if (value !== undefined && value !== '') listing[column as 'title'] = value;
+  }
+  const price = Number.parseFloat(f[columns.price] ?? '');
+  if (Number.isFinite(price)) listing.price = price;
+  const known = new Set(Object.values(columns));
+  for (const [key, value] of Object.entries(f)) if (!known.has(key)) listing.extra[key] = value;
+  return listing;
+}
+
+/** The check-data contract: the JSON `study check-data --json` prints. */
+export function checkReport(result: CheckResult) {
+  return {
+    rows: result.rows,
+    usable: result.usable,
+    by_label: result.by_label,
+    problems: result.problems,
+    near_duplicates: result.near_duplicates,
+  };
+}
+
+/** Stops with a file-level error when nothing is usable. */
+export function requireUsable(result: CheckResult, manifest: string): void {
+  if (result.usable === 0) {
+    const counts = new Map<string, number>();
+    for (const p of result.problems) counts.set(p.reason, (counts.get(p.reason) ?? 0) + 1);
+    const summary = [...counts].map(([r, n]) => `${n} ${r}`).join(', ');
+    throw new FileError(manifest, `no usable row among ${result.rows}${summary ? ` (${summary})` : ''}`);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * A streaming RFC 4180 reader that knows the line each record starts on (header = line 1),
+ * which manifest messages must name. Handles a UTF-8 BOM, CRLF / LF / CR line breaks, quoted
+ * fields with embedded commas, quotes ("") and line breaks, and blank lines (skipped).
+ * csv-parse was tried first: its `info.lines` counts a CRLF inside a quoted field twice and
+ * reports the line a record ends on, so line numbers drifted after such a record.
+ */
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(message: string, readonly line: number) {
+    super(message);
+  }
+}
+
+export async function* readCsvRecords(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<CsvRecord> {
+  let line = 1;
+  let recordLine = 1;
+  let fields: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  let afterQuote = false; // just saw a quote inside a quoted field: "" or the closing quote
+  let recordStarted = false;
+  let lastWasCR = false;
+  let first = true;
+
+  const endField = () => {
+    fields.push(field);
+    field = '';
+  };
+
+  const decoder = new TextDecoder('utf-8');
+  for await (const raw of chunks) {
+    let chunk = typeof raw === 'string' ? raw : decoder.decode(raw, { stream: true });
+    if (first && chunk.length > 0) {
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      first = false;
+    }
+    const out: CsvRecord[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (lastWasCR) {
+        lastWasCR = false;
+        if (c === '\n') continue; // the LF of a CRLF pair already counted
+      }
+      if (inQuotes) {
+        if (afterQuote) {
+          afterQuote = false;
+          if (c === '"') {
+            field += '"';
+            continue;
+          }
+          inQuotes = false; // the quote closed the field; fall through to handle c
+        } else if (c === '"') {
+          afterQuote = true;
+          continue;
+        } else {
+          if (c === '\r' || c === '\n') {
+            line++;
+            lastWasCR = c === '\r';
+            field += c === '\r' ? '\n' : c;
+          } else {
+            field += c;
+          }
+          continue;
+        }
+      }
+      if (c === ',') {
+        recordStarted = true;
+        endField();
+      } else if (c === '\r' || c === '\n') {
+        lastWasCR = c === '\r';
+        if (recordStarted || field !== '') {
+          endField();
+          out.push({ line: recordLine, fields });
+          fields = [];
+        }
+        recordStarted = false;
+        line++;
+        recordLine = line;
+      } else if (c === '"' && field === '' && !recordStarted) {
+        inQuotes = true;
+        recordStarted = true;
+      } else if (c === '"' && field === '') {
+        inQuotes = true;
+      } else {
+        // A quote inside an unquoted field is kept as it is (lenient, as most readers are).
+        field += c;
+        recordStarted = true;
+      }
+    }
+    yield* out;
+  }
+  if (inQuotes && !afterQuote) throw new CsvSyntaxError(`unterminated quoted field (the record starts on line ${recordLine})`, recordLine);
+  if (recordStarted || field !== '') {
+    endField();
+    yield { line: recordLine, fields };
+  }
+}

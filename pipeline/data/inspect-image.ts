@@ -1,0 +1,67 @@
+/**
+ * Opens one listing's photo and says whether it can be used: readable, an image, not a
+ * decompression bomb, fully decodable. Returns what duplicate detection needs (a content
+ * hash and a perceptual hash). The header is read before any pixel is decoded, so an image
+ * that claims 30000x30000 is refused without allocating it.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { dhashFromGrey9x8 } from './perceptual-hash.ts';
+
+export type ImageProblemReason = 'missing' | 'unreadable' | 'not_an_image' | 'too_large' | 'outside_root';
+
+export type InspectResult =
+  | { ok: true; sha256: string; dhash: bigint; width: number; height: number; format: string }
+  | { ok: false; reason: ImageProblemReason; detail: string };
+
+const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
+
+export async function inspectImage(path: string, maxPixels: number): Promise<InspectResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    return { ok: false, reason: 'unreadable', detail: (error as Error).message };
+  }
+  if (bytes.length === 0) return { ok: false, reason: 'unreadable', detail: 'the file is empty (0 bytes)' };
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    const message = (error as Error).message;
+    return /unsupported image format/i.test(message)
+      ? { ok: false, reason: 'not_an_image', detail: 'the file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF)' }
+      : { ok: false, reason: 'unreadable', detail: message };
+  }
+  if (!meta.format || !FORMATS.has(meta.format)) {
+    return { ok: false, reason: 'not_an_image', detail: `unsupported format ${meta.format ?? 'unknown'}` };
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width * height > maxPixels) {
+    return { ok: false, reason: 'too_large', detail: `${width}x${height} is more than dataset.max_pixels (${maxPixels.toLocaleString('en-US')} pixels)` };
+  }
+  if (width < 1 || height < 1) return { ok: false, reason: 'unreadable', detail: `invalid dimensions ${width}x${height}` };
+  let grey: Buffer;
+  try {
+    // Decoding the whole image is the only way to find truncated or corrupt data.
+    grey = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .greyscale()
+      .resize(9, 8, { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer();
+  } catch (error) {
+    return { ok: false, reason: 'unreadable', detail: `cannot decode the image: ${(error as Error).message.split('\n')[0]}` };
+  }
+  return {
+    ok: true,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    dhash: dhashFromGrey9x8(grey),
+    width,
+    height,
+    format: meta.format,
+  };
+}
