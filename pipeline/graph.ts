@@ -9,5 +9,6 @@
  */
 import type { StageDefinition } from './stages.ts';
 import { reportStage } from './report/stage.ts';
+import { datasetStage } from './data/stage.ts';
 
-export const studyStages: StageDefinition[] = [reportStage];
+export const studyStages: StageDefinition[] = [datasetStage, reportStage];

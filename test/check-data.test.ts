@@ -89,7 +89,7 @@ test('near-duplicate photos are found (same photo re-encoded and resized)', asyn
   const dir = await makeTempDir();
   const corpus = await makeBadCorpus(dir, 6);
   const sharp = (await import('sharp')).default;
-  await writeFile(join(corpus.images, 'again.jpg'), await sharp(join(corpus.images, 'good-4.jpg')).resize(40).jpeg({ quality: 60 }).toBuffer());
+  await writeFile(join(corpus.images, 'again.jpg'), await sharp(join(corpus.images, 'good-4.jpg')).resize(120).jpeg({ quality: 80 }).toBuffer());
   const manifest = join(dir, 'm.csv');
   await writeFile(manifest, toCsv([...corpus.rows.slice(0, 6), { id: 'again', image: 'again.jpg', sold: 'sold' }], ['id', 'image', 'sold']));
   const result = await check(manifest, corpus.images);

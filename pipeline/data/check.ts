@@ -119,7 +119,7 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
   }
   progress.done();
 
-  const pairs = findNearDuplicates(listings.map((l) => BigInt(`0x${l.dhash}`)), options.nearDuplicateDistance);
+  const pairs = findNearDuplicates(listings.map((l) => BigInt(`0x${l.phash}`)), options.nearDuplicateDistance);
   const near_duplicates = pairs.map(({ a, b, distance }) => ({
     line: listings[b]!.line,
     id: listings[b]!.id,
@@ -131,7 +131,7 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
   return { rows, usable: listings.length, by_label, problems, near_duplicates, listings };
 }
 
-function toListing(record: ManifestRecord, id: string, image: string, label: ClassName, result: { sha256: string; dhash: bigint; width: number; height: number }, columns: ColumnMap): Listing {
+function toListing(record: ManifestRecord, id: string, image: string, label: ClassName, result: { sha256: string; phash: bigint; width: number; height: number }, columns: ColumnMap): Listing {
   const f = record.fields;
   const listing: Listing = {
     line: record.line,
@@ -140,7 +140,7 @@ function toListing(record: ManifestRecord, id: string, image: string, label: Cla
     label,
     group: (f[columns.group] ?? '').trim() || id,
     sha256: result.sha256,
-    dhash: result.dhash.toString(16).padStart(16, '0'),
+    phash: result.phash.toString(16).padStart(16, '0'),
     width: result.width,
     height: result.height,
     extra: {},

@@ -6,13 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
-import { dhashFromGrey9x8 } from './perceptual-hash.ts';
+import sharp, { type Metadata } from 'sharp';
+import { PHASH_SIDE, phashFromGrey } from './perceptual-hash.ts';
 
 export type ImageProblemReason = 'missing' | 'unreadable' | 'not_an_image' | 'too_large' | 'outside_root';
 
 export type InspectResult =
-  | { ok: true; sha256: string; dhash: bigint; width: number; height: number; format: string }
+  | { ok: true; sha256: string; phash: bigint; width: number; height: number; format: string }
   | { ok: false; reason: ImageProblemReason; detail: string };
 
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
@@ -25,7 +25,7 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ins
     return { ok: false, reason: 'unreadable', detail: (error as Error).message };
   }
   if (bytes.length === 0) return { ok: false, reason: 'unreadable', detail: 'the file is empty (0 bytes)' };
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
@@ -50,7 +50,7 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ins
       .rotate()
       .flatten({ background: '#ffffff' })
       .greyscale()
-      .resize(9, 8, { fit: 'fill', kernel: 'linear' })
+      .resize(PHASH_SIDE, PHASH_SIDE, { fit: 'fill' })
       .raw()
       .toBuffer();
   } catch (error) {
@@ -59,7 +59,7 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ins
   return {
     ok: true,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    dhash: dhashFromGrey9x8(grey),
+    phash: phashFromGrey(grey),
     width,
     height,
     format: meta.format,

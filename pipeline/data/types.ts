@@ -23,7 +23,7 @@ export interface Listing {
   group: string;
   sha256: string;
   /** 64-bit perceptual hash, 16 hex digits. */
-  dhash: string;
+  phash: string;
   width: number;
   height: number;
   title?: string;

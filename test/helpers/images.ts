@@ -1,6 +1,6 @@
 /** Small images made on the fly: nothing binary is committed for the bad-input tests. */
 import { deflateSync } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { createRandom } from '../../pipeline/core/random.ts';
 
 /** A width x height RGB photo-like image: smooth gradients plus seeded noise, distinct per seed. */
@@ -19,7 +19,7 @@ export function rgbPixels(width: number, height: number, seed: number): Buffer {
   return out;
 }
 
-export function photo(width: number, height: number, seed: number): sharp.Sharp {
+export function photo(width: number, height: number, seed: number): Sharp {
   return sharp(rgbPixels(width, height, seed), { raw: { width, height, channels: 3 } });
 }
 

@@ -1,0 +1,58 @@
+/**
+ * The shapes of the `_data/*.json` files the pipeline writes and the site reads: one
+ * documented type per file. Each also carries `schema` (its version) and `run` (the
+ * fingerprint of its inputs), added by the stage runner.
+ */
+import type { ClassName } from './data/labels.ts';
+import type { NearDuplicate, Problem, ProblemReason } from './data/types.ts';
+import type { Side } from './data/split.ts';
+
+export interface DataFileHeader {
+  schema: number;
+  run: string;
+}
+
+/** `_data/dataset.json`, written by the `dataset` stage (schema 1). */
+export interface DatasetData {
+  simulated_labels: boolean;
+  /** Manifest path relative to the project folder (or its file name when outside). */
+  manifest: string;
+  rows: number;
+  usable: number;
+  excluded: number;
+  by_label: Record<ClassName, number>;
+  /** Count per reason, every reason listed (0 when none). */
+  problem_counts: Record<ProblemReason, number>;
+  /** The first problems in manifest order (all of them are in `.cache/dataset/problems.json`). */
+  problems: Problem[];
+  problems_shown: number;
+  near_duplicates: { pairs: number; examples: NearDuplicate[] };
+  split: {
+    validation_fraction: number;
+    groups: Record<Side, number>;
+    available: Record<Side, Record<ClassName, number>>;
+    requested_per_class: Record<Side, number>;
+    per_class: Record<Side, number>;
+    sizes: Record<Side, number>;
+    leaks_removed: number;
+    warnings: string[];
+  };
+  /** Chart rows: usable listings per label. */
+  label_rows: { label: ClassName; count: number }[];
+  /** Chart rows: excluded rows per reason (reasons with none left out). */
+  problem_rows: { reason: ProblemReason; count: number }[];
+  /** Most common categories with their sell-through, when the manifest has a category column. */
+  categories: { category: string; count: number; sold: number; sold_rate: number }[];
+  brands: { brand: string; count: number; sold: number; sold_rate: number }[];
+  price: { median: number; p25: number; p75: number; currency: string | null; count: number } | null;
+  sold_rate: number;
+}
+
+/** `_data/preprocess.json`, written by the `preprocess` stage (schema 1). */
+export interface PreprocessData {
+  size: number;
+  fit: 'cover' | 'contain' | 'fill';
+  splits: Record<Side, { images: number; bytes: number; file: string }>;
+  failed: Problem[];
+  mean_rgb: [number, number, number];
+}

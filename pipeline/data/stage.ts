@@ -1,0 +1,54 @@
+/**
+ * `dataset`: manifest + photos -> a checked, balanced, leakage-free split.
+ * Writes `_data/dataset.json` (the data-quality report) and, for the stages after it,
+ * `<cache>/dataset/split.json` (the chosen listings) and `problems.json` (every problem).
+ */
+import { basename, join, relative } from 'node:path';
+import type { StageDefinition } from '../stages.ts';
+import { checkData, requireUsable } from './check.ts';
+import { splitListings } from './split.ts';
+import { summariseDataset } from './summary.ts';
+
+export const DATASET_SCHEMA = 1;
+export const splitFile = (cache: string) => join(cache, 'dataset', 'split.json');
+
+export const datasetStage: StageDefinition = {
+  name: 'dataset',
+  version: 2,
+  // Concurrency changes speed, not results: it is not part of the fingerprint.
+  config: (c) => ({ seed: c.seed, dataset: c.dataset }),
+  inputs: (loaded) => [loaded.resolved.manifest, loaded.resolved.images],
+  async run(ctx) {
+    const { config, loaded } = ctx;
+    const d = config.dataset;
+    const check = await checkData({
+      manifest: loaded.resolved.manifest,
+      images: loaded.resolved.images,
+      format: d.format,
+      columns: d.columns,
+      maxPixels: d.max_pixels,
+      nearDuplicateDistance: d.near_duplicate_distance,
+      concurrency: config.preprocess.concurrency,
+      logger: ctx.logger,
+    });
+    requireUsable(check, loaded.resolved.manifest);
+    const split = splitListings(check.listings, check.near_duplicates, {
+      seed: config.seed,
+      validationFraction: d.validation_fraction,
+      perClass: { train: d.train_per_class, validation: d.validation_per_class },
+    });
+    for (const warning of split.warnings) ctx.logger.warn(warning);
+    if (check.problems.length) ctx.logger.warn(`${check.problems.length} manifest rows excluded (see the data-quality page or study check-data)`);
+    const rel = relative(loaded.root, loaded.resolved.manifest);
+    const summary = summariseDataset(check, split, {
+      manifest: rel.startsWith('..') ? basename(loaded.resolved.manifest) : rel,
+      simulated: d.simulated_labels,
+      validationFraction: d.validation_fraction,
+      requested: { train: d.train_per_class, validation: d.validation_per_class },
+    });
+    await ctx.writeData('dataset', DATASET_SCHEMA, summary);
+    await ctx.writeFile(splitFile(loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: split.train, validation: split.validation }));
+    await ctx.writeFile(join(loaded.resolved.cache, 'dataset', 'problems.json'), JSON.stringify({ schema: 1, run: ctx.fingerprint, problems: check.problems, near_duplicates: check.near_duplicates, leaks_removed: split.leaks_removed }));
+    ctx.logger.info(`  ${check.usable}/${check.rows} rows usable; train ${split.train.length}, validation ${split.validation.length} (${split.per_class.train} + ${split.per_class.validation} per class)`);
+  },
+};
