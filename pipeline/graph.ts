@@ -10,5 +10,6 @@
 import type { StageDefinition } from './stages.ts';
 import { reportStage } from './report/stage.ts';
 import { datasetStage } from './data/stage.ts';
+import { preprocessStage } from './data/preprocess-stage.ts';
 
-export const studyStages: StageDefinition[] = [datasetStage, reportStage];
+export const studyStages: StageDefinition[] = [datasetStage, preprocessStage, reportStage];

@@ -5,6 +5,7 @@ export interface StudyConfig {
   paths: { content: string; data: string; cache: string; assets: string; site: string };
   dataset: DatasetConfig;
   preprocess: PreprocessConfig;
+  augment: AugmentConfig;
   site: SiteConfig;
 }
 
@@ -30,6 +31,14 @@ export interface PreprocessConfig {
   size: number;
   fit: 'cover' | 'contain' | 'fill';
   concurrency: number;
+}
+
+export interface AugmentConfig {
+  flip: boolean;
+  rotation: number;
+  brightness: number;
+  contrast: number;
+  saturation: number;
 }
 
 export interface SiteConfig {
