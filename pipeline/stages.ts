@@ -11,10 +11,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
 import { TEMPORARY_PREFIX, temporaryPathFor, writeJsonAtomic } from './core/atomic.ts';
 import { StudyError } from './core/errors.ts';
+import { FileHashes } from './core/file-hashes.ts';
 import type { Logger } from './core/effects.ts';
 import type { LoadedConfig, StudyConfig } from './core/config-types.ts';
 
@@ -99,6 +100,7 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
   await sweepTemporaries(loaded.resolved.data);
   const records = new Map<string, StageRecord>();
   const reports: StageReport[] = [];
+  const fileHashes = await FileHashes.load(join(recordsDir, 'file-hashes.json'));
 
   for (const stage of ordered) {
     const upstream: Record<string, string> = {};
@@ -111,9 +113,10 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
       name: stage.name,
       version: stage.version,
       config: stage.config?.(loaded.config) ?? null,
-      inputs: await fingerprintInputs(stage.inputs?.(loaded) ?? [], loaded.root),
+      inputs: await fingerprintInputs(stage.inputs?.(loaded) ?? [], loaded.root, fileHashes),
       upstream,
     });
+    await fileHashes.save();
     const previous = await readRecord(recordsDir, stage.name);
     const selected = !options.only || options.only === stage.name;
     const fresh = previous?.fingerprint === fingerprint && (await refreshOutputs(previous, loaded.root));
@@ -232,30 +235,14 @@ async function refreshOutputs(record: StageRecord, root: string): Promise<boolea
   return true;
 }
 
-/** Files by content; folders by a sorted listing of (path, size, mtime), cheap for 10^5 photos. */
-async function fingerprintInputs(paths: string[], root: string): Promise<Record<string, string>> {
+/** Content fingerprints of a stage's external inputs, keyed by their path within the project. */
+async function fingerprintInputs(paths: string[], root: string, hashes: FileHashes): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const path of paths) {
-    const key = relative(root, path).split(sep).join('/');
-    let info;
-    try {
-      info = await stat(path);
-    } catch {
-      result[key] = 'missing';
-      continue;
-    }
-    if (info.isDirectory()) {
-      const entries: string[] = [];
-      for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile() && !entry.isSymbolicLink()) continue;
-        const full = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
-        const s = await stat(full).catch(() => undefined);
-        entries.push(`${relative(path, full)}\t${s ? `${s.size}\t${s.mtimeMs}` : 'broken'}`);
-      }
-      result[key] = hashValue(entries.sort());
-    } else {
-      result[key] = await hashFile(path);
-    }
+    const rel = relative(root, path);
+    // Inputs outside the project are keyed by name only, so a moved project fingerprints alike.
+    const key = rel.startsWith('..') || isAbsolute(rel) ? `external:${basename(path)}` : rel.split(sep).join('/');
+    result[key] = await hashes.fingerprint(path);
   }
   return result;
 }

@@ -51,6 +51,10 @@ test('every page renders in Chromium without errors, external requests or CSP vi
         if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('dialog', (d) => {
+        problems.push(`a script opened a dialog: ${d.message()}`);
+        void d.dismiss();
+      });
       page.on('request', (r) => {
         const url = new URL(r.url());
         if (url.protocol !== 'data:' && url.origin !== site.url) problems.push(`request to another host: ${r.url()}`);
@@ -59,6 +63,8 @@ test('every page renders in Chromium without errors, external requests or CSP vi
         if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
       });
       await page.goto(site.url + path, { waitUntil: 'networkidle' });
+      // Hover every chart so that tooltips (which show dataset strings) render too.
+      for (const chart of await page.locator('.vega-chart').all()) await chart.hover().catch(() => undefined);
       const containers = await page.locator('.vega-chart').count();
       if (containers > 0) {
         await page.waitForFunction(

@@ -34,3 +34,47 @@ test('a missing config file is named', () => {
   assert.equal(result.status, 1);
   assert.match(result.stderr, /no-such-config\.json: cannot read the configuration/);
 });
+
+test('study build twice: the second run runs no stage; a Markdown edit re-renders without a stage', async () => {
+  const { makeSiteProject } = await import('./helpers/site.ts');
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const loaded = await makeSiteProject({ dataset: { simulated_labels: true } });
+  const build = () => spawnSync(process.execPath, [bin, 'build', '--config', loaded.file, '--json'], { encoding: 'utf8', cwd: loaded.root });
+  const first = build();
+  assert.equal(first.status, 0, first.stderr);
+  const firstJson = JSON.parse(first.stdout);
+  assert.ok(firstJson.stages.every((s: { status: string }) => s.status === 'ran'));
+  assert.ok(firstJson.site.pages >= 3);
+
+  const page = join(loaded.resolved.content, 'index.md');
+  await writeFile(page, (await readFile(page, 'utf8')).replace('## What the study asked', '## What the study asked (edited)'));
+  const second = build();
+  assert.equal(second.status, 0, second.stderr);
+  const secondJson = JSON.parse(second.stdout);
+  assert.deepEqual(secondJson.stages.map((s: { status: string }) => s.status), firstJson.stages.map(() => 'cached'));
+  assert.match(await readFile(join(loaded.resolved.site, 'index.html'), 'utf8'), /What the study asked \(edited\)/);
+  const run = JSON.parse(await readFile(join(loaded.resolved.data, 'run.json'), 'utf8'));
+  assert.deepEqual(run.stages.map((s: { name: string }) => s.name), ['dataset', 'preprocess', 'report']);
+  assert.equal(run.seed, 0);
+});
+
+test('two clean builds with the same seed write identical _data (run.json aside)', async () => {
+  const { makeSiteProject } = await import('./helpers/site.ts');
+  const { readdir, readFile, rm } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const loaded = await makeSiteProject();
+  const outputs: Record<string, string>[] = [];
+  for (let i = 0; i < 2; i++) {
+    // A clean run: no cache, no earlier outputs.
+    await rm(loaded.resolved.cache, { recursive: true, force: true });
+    await rm(loaded.resolved.data, { recursive: true, force: true });
+    const result = spawnSync(process.execPath, [bin, 'build', '--config', loaded.file, '--no-site'], { encoding: 'utf8', cwd: loaded.root });
+    assert.equal(result.status, 0, result.stderr);
+    const files: Record<string, string> = {};
+    for (const name of (await readdir(loaded.resolved.data)).filter((n) => n !== 'run.json')) files[name] = await readFile(join(loaded.resolved.data, name), 'utf8');
+    outputs.push(files);
+  }
+  assert.deepEqual(Object.keys(outputs[0]!).sort(), ['dataset.json', 'preprocess.json', 'report.json']);
+  assert.deepEqual(outputs[0], outputs[1]);
+});

@@ -22,7 +22,7 @@ test('a number filter given a non-number fails the build instead of printing NaN
   const loaded = await makeSiteProject();
   await runStages(studyStages, loaded, { logger: createRecordingLogger() });
   await writeFile(join(loaded.resolved.content, 'nan.md'), '---\ntitle: NaN\n---\n{{ study_reference.source | percent: 1 }}\n');
-  await assert.rejects(buildSite(loaded, createRecordingLogger()), /nan\.md[\s\S]*percent/);
+  await assert.rejects(buildSite(loaded, createRecordingLogger()), /nan\.md: filter 'percent' needs a finite number/);
 });
 
 test('the site builds: figures come from _data, charts have a static rendering and a spec', async () => {
@@ -41,4 +41,20 @@ test('the site builds: figures come from _data, charts have a static rendering a
   const vendor = await readdir(join(loaded.resolved.site, 'assets/js/vendor'));
   assert.deepEqual(vendor.sort(), ['vega-embed.min.js', 'vega-lite.min.js', 'vega.min.js']);
   assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org)/, 'no absolute URL to another host in the page');
+});
+
+test('hostile strings from the dataset render inert on the data-quality page', async () => {
+  const loaded = await makeSiteProject();
+  await runStages(studyStages, loaded, { logger: createRecordingLogger() });
+  await buildSite(loaded, createRecordingLogger());
+  const html = await readFile(join(loaded.resolved.site, 'data-quality/index.html'), 'utf8');
+  assert.match(html, /sell-through by category/i);
+  assert.doesNotMatch(html, /<script>alert/);
+  assert.doesNotMatch(html, /<img src=x/);
+  assert.doesNotMatch(html, /<\/table><b>broken/);
+  assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  assert.doesNotMatch(html, /undefined|NaN/);
+  // Problems are listed with their line and reason.
+  assert.match(html, /<td>too_large<\/td>/);
+  assert.match(html, /<td>outside_root<\/td>/);
 });

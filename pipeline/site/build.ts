@@ -13,7 +13,11 @@ import type { Logger } from '../core/effects.ts';
 function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve') {
   process.env.STUDY_CONFIG = loaded.file;
   const configPath = relative(process.cwd(), fileURLToPath(new URL('../../.eleventy.ts', import.meta.url)));
-  return new Eleventy(undefined, undefined, { configPath, quietMode: true, runMode });
+  const eleventy = new Eleventy(undefined, undefined, { configPath, quietMode: true, runMode });
+  // Eleventy logs to stdout; stdout belongs to --json output, so its messages go to stderr.
+  const toStderr = (...args: unknown[]) => void process.stderr.write(args.join(' ') + '\n');
+  eleventy.logger.overrideLogger({ log: toStderr, info: toStderr, warn: toStderr, error: toStderr });
+  return eleventy;
 }
 
 /** Explains Eleventy's nested errors by their innermost message (which names page and key). */

@@ -7,12 +7,26 @@ import { StudyError } from '../core/errors.ts';
 
 interface FilterThis {
   page?: { inputPath?: string };
+  context?: { getSync?: (path: string[]) => unknown };
+}
+
+/** The page being rendered: Eleventy's `this.page`, or Liquid's context when that is lazy. */
+function pageOf(self: FilterThis | undefined): string {
+  const direct = self?.page?.inputPath;
+  if (typeof direct === 'string') return direct;
+  try {
+    const fromContext = self?.context?.getSync?.(['page', 'inputPath']);
+    if (typeof fromContext === 'string') return fromContext;
+  } catch {
+    // Not in a page context.
+  }
+  return 'a page';
 }
 
 function requireNumber(this: FilterThis | undefined, value: unknown, filter: string): number {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
-    const page = this?.page?.inputPath ?? 'a page';
+    const page = pageOf(this);
     throw new StudyError(`${page}: filter '${filter}' needs a finite number, got ${value === undefined ? 'a missing value' : JSON.stringify(value)}`);
   }
   return number;

@@ -7,12 +7,22 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { jpeg, png, photo, pngClaiming } from './images.ts';
 
+/** Scraped text at its worst: markup, script, quotes, control characters, RTL marks, length. */
+export const HOSTILE: Partial<CorpusRow>[] = [
+  { title: '<script>alert("title")</script>', category: '<img src=x onerror=alert(1)>' },
+  { title: '"quoted" & \'single\' `tick`', category: 'Dress' },
+  { title: 'right\u202Eto-left\u200F mark', category: '</table><b>broken</b>' },
+  { title: 'control\u0007\u0001chars\ttab', category: '{{ liquid }}' },
+  { title: 'long '.repeat(400), category: 'Dress' },
+];
+
 export interface CorpusRow {
   id: string;
   image: string;
   sold: string;
   group?: string;
   title?: string;
+  category?: string;
 }
 
 export interface BadCorpus {
@@ -36,7 +46,7 @@ export async function makeBadCorpus(root: string, goodRows = 24): Promise<BadCor
 
   for (let i = 0; i < goodRows; i++) {
     await writeFile(join(images, `good-${i}.jpg`), await jpeg(48 + (i % 5) * 8, 40 + (i % 3) * 8, 1000 + i));
-    add({ id: `good-${i}`, image: `good-${i}.jpg`, sold: i % 2 ? 'sold' : 'not_sold', group: `seller-${i % 7}` });
+    add({ id: `good-${i}`, image: `good-${i}.jpg`, sold: i % 2 ? 'sold' : 'not_sold', group: `seller-${i % 7}`, ...HOSTILE[i % HOSTILE.length] });
   }
   // Images that are odd but valid: every one must be usable.
   await writeFile(join(images, 'png-named.jpg'), await png(40, 30, 1));

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../pipeline/core/config.ts';
 import type { LoadedConfig } from '../../pipeline/core/config-types.ts';
 import { makeTempDir } from './project.ts';
+import { makeBadCorpus, toCsv } from './bad-corpus.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,7 +15,11 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export async function makeSiteProject(raw: Record<string, unknown> = {}): Promise<LoadedConfig> {
   const root = await makeTempDir('study-site-');
   await cp(join(repoRoot, 'content'), join(root, 'content'), { recursive: true });
+  // A small dataset with every kind of bad row and hostile text, as the site's data.
+  const corpus = await makeBadCorpus(join(root, 'data'), 30);
+  await writeFile(join(root, 'data/manifest.csv'), toCsv(corpus.rows, ['id', 'image', 'sold', 'group', 'title', 'category']));
   const file = join(root, 'study.config.json');
-  await writeFile(file, JSON.stringify(raw));
+  const dataset = { manifest: 'data/manifest.csv', images: 'data/images', columns: { group: 'group' }, train_per_class: 10, validation_per_class: 5, validation_fraction: 0.3 };
+  await writeFile(file, JSON.stringify({ ...raw, dataset: { ...dataset, ...((raw.dataset as object) ?? {}) }, preprocess: { size: 32 } }));
   return loadConfig(file);
 }
