@@ -56,6 +56,9 @@ export default async function (eleventyConfig: EleventyConfig) {
   // The published study's figures ship with the package; a project may keep its own copy.
   eleventyConfig.addGlobalData('study_reference', () => loadStudyReference(loaded));
   eleventyConfig.setQuietMode(true);
+  // The content folder is the whole input; .gitignore rules (which may cover a scratch
+  // project, as in bench/out) must not hide pages.
+  eleventyConfig.setUseGitIgnore(false);
 
   return {
     dir: {

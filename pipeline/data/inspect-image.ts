@@ -53,8 +53,10 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ins
       .resize(PHASH_SIDE, PHASH_SIDE, { fit: 'fill' })
       .raw()
       .toBuffer();
-  } catch (error) {
-    return { ok: false, reason: 'unreadable', detail: `cannot decode the image: ${(error as Error).message.split('\n')[0]}` };
+  } catch {
+    // libvips' own message varies between runs when decoders run concurrently ("Unknown
+    // error" instead of "premature end of JPEG"), and reports must be reproducible.
+    return { ok: false, reason: 'unreadable', detail: `the ${meta.format.toUpperCase()} data cannot be decoded (truncated or corrupt)` };
   }
   return {
     ok: true,

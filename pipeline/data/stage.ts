@@ -14,7 +14,7 @@ export const splitFile = (cache: string) => join(cache, 'dataset', 'split.json')
 
 export const datasetStage: StageDefinition = {
   name: 'dataset',
-  version: 2,
+  version: 3,
   // Concurrency changes speed, not results: it is not part of the fingerprint.
   config: (c) => ({ seed: c.seed, dataset: c.dataset }),
   inputs: (loaded) => [loaded.resolved.manifest, loaded.resolved.images],

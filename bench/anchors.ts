@@ -1,0 +1,37 @@
+/**
+ * Anchors: the tools a user would pick instead, run on the same inputs in the same run.
+ * Debian's python3-pil / -sklearn / -torch install for /usr/bin/python3 (not the `python3`
+ * first on PATH); when a module is missing the anchor is skipped with a note.
+ */
+import { spawnSync } from 'node:child_process';
+
+export const PYTHON = '/usr/bin/python3';
+
+export function pythonHas(module: string): boolean {
+  return spawnSync(PYTHON, ['-c', `import ${module}`], { encoding: 'utf8' }).status === 0;
+}
+
+/** Runs a Python snippet that prints one JSON object on its last line. */
+export function runPython(code: string, args: string[] = []): Record<string, number> {
+  const result = spawnSync(PYTHON, ['-c', code, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`python anchor failed: ${result.stderr.slice(-2000)}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!);
+}
+
+export const PIL_RESIZE = `
+import json, sys, time
+from PIL import Image, ImageOps
+paths = sys.argv[2:]
+size = int(sys.argv[1])
+def run(draft):
+    t = time.perf_counter()
+    for p in paths:
+        im = Image.open(p)
+        if draft:
+            im.draft('RGB', (size, size))
+        im = ImageOps.exif_transpose(im).convert('RGB')
+        ImageOps.fit(im, (size, size), Image.BILINEAR).tobytes()
+    return len(paths) / (time.perf_counter() - t)
+run(False)
+print(json.dumps({"pil": run(False), "pil_draft": run(True)}))
+`;

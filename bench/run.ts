@@ -1,0 +1,118 @@
+/**
+ * `npm run bench [-- --quick]`: measures each stage that has landed, side by side with the
+ * tool a user would pick instead where one is installed, and writes bench/results.json and
+ * bench/results.md. Ratios are ours / anchor, measured pair by pair in the same run.
+ * Never part of `npm test`.
+ */
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { decodeToRgb } from '../pipeline/data/preprocess.ts';
+import { mapOrdered } from '../pipeline/core/concurrency.ts';
+import { loadConfig } from '../pipeline/core/config.ts';
+import { createRecordingLogger } from '../pipeline/core/effects.ts';
+import { buildSite } from '../pipeline/site/build.ts';
+import { runStages } from '../pipeline/stages.ts';
+import { studyStages } from '../pipeline/graph.ts';
+import { PIL_RESIZE, pythonHas, runPython } from './anchors.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
+const quick = Boolean(values.quick);
+
+interface Row {
+  work: string;
+  ours: string;
+  anchor: string;
+  ratio: string;
+  note?: string;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function preprocessRate(paths: string[], size: number, concurrency: number): Promise<number> {
+  const started = performance.now();
+  for await (const _ of mapOrdered(paths, concurrency, (p) => decodeToRgb(p, { size, fit: 'cover', maxPixels: 1e8 }))) void _;
+  return paths.length / ((performance.now() - started) / 1000);
+}
+
+async function benchPreprocess(label: string, dir: string, count: number) {
+  const files = (await readdir(dir)).filter((f) => /\.jpe?g$/i.test(f)).sort().slice(0, count).map((f) => join(dir, f));
+  if (files.length === 0) return;
+  await preprocessRate(files.slice(0, 20), 96, 4); // warm-up
+  const ours = await preprocessRate(files, 96, 4);
+  results[`preprocess_${label}`] = { images: files.length, img_per_s: ours };
+  if (pythonHas('PIL')) {
+    const pil = runPython(PIL_RESIZE, ['96', ...files]);
+    results[`preprocess_${label}`] = { images: files.length, img_per_s: ours, pil_img_per_s: pil.pil, pil_draft_img_per_s: pil.pil_draft };
+    rows.push({ work: `decode + resize to 96x96, ${files.length} ${label} photos`, ours: `${fmt(ours)} img/s`, anchor: `PIL draft mode: ${fmt(pil.pil_draft!)} img/s (plain PIL ${fmt(pil.pil!)})`, ratio: `${fmt(ours / pil.pil_draft!, 2)}x` });
+  } else {
+    rows.push({ work: `decode + resize to 96x96, ${files.length} ${label} photos`, ours: `${fmt(ours)} img/s`, anchor: 'skipped', ratio: '', note: 'apt-get install python3-pil for the PIL anchor' });
+  }
+}
+
+async function benchSite() {
+  // A scratch copy of the project's study so the bench never touches the working tree's outputs.
+  const scratch = join(root, 'bench', 'out', 'site-project');
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  await cp(join(root, 'content'), join(scratch, 'content'), { recursive: true });
+  const config = JSON.parse(await readFile(join(root, 'study.config.json'), 'utf8'));
+  config.dataset.manifest = join(root, config.dataset.manifest);
+  config.dataset.images = join(root, config.dataset.images);
+  await writeFile(join(scratch, 'study.config.json'), JSON.stringify(config));
+  const loaded = await loadConfig(join(scratch, 'study.config.json'));
+  const logger = createRecordingLogger();
+  const pipelineStarted = performance.now();
+  await runStages(studyStages, loaded, { logger });
+  const pipelineSeconds = (performance.now() - pipelineStarted) / 1000;
+  const cold = await buildSite(loaded, logger);
+  const unchangedStarted = performance.now();
+  const stages = await runStages(studyStages, loaded, { logger });
+  const unchanged = await buildSite(loaded, logger);
+  const unchangedSeconds = (performance.now() - unchangedStarted) / 1000;
+  const page = join(loaded.resolved.content, 'index.md');
+  await writeFile(page, (await readFile(page, 'utf8')) + '\nOne more sentence.\n');
+  const editStarted = performance.now();
+  await runStages(studyStages, loaded, { logger });
+  await buildSite(loaded, logger);
+  const editSeconds = (performance.now() - editStarted) / 1000;
+  const bytes = await siteBytes(join(loaded.resolved.site, 'index.html'), loaded.resolved.site);
+  results.site = { pipeline_cold_s: pipelineSeconds, site_cold_s: cold.seconds, unchanged_build_s: unchangedSeconds, after_edit_s: editSeconds, unchanged_stages_run: stages.filter((s) => s.status === 'ran').length, report_page_bytes: bytes };
+  rows.push({ work: 'demo pipeline, cold (dataset + preprocess + report)', ours: `${fmt(pipelineSeconds, 1)} s`, anchor: '', ratio: '' });
+  rows.push({ work: 'site build, cold', ours: `${fmt(cold.seconds, 2)} s`, anchor: '', ratio: '' });
+  rows.push({ work: '`study build` with nothing changed (stages checked, site rebuilt)', ours: `${fmt(unchangedSeconds, 2)} s`, anchor: '', ratio: '', note: `${stages.filter((s) => s.status === 'ran').length} stages ran` });
+  rows.push({ work: '`study build` after one Markdown edit', ours: `${fmt(editSeconds, 2)} s`, anchor: '', ratio: '' });
+  rows.push({ work: 'report page weight (HTML + scripts + styles + chart specs)', ours: `${fmt(bytes / 1024)} KB`, anchor: '', ratio: '' });
+}
+
+/** Bytes a first visit to the page transfers: the HTML plus every local asset it references. */
+async function siteBytes(htmlPath: string, site: string): Promise<number> {
+  const html = await readFile(htmlPath, 'utf8');
+  let total = Buffer.byteLength(html);
+  const refs = new Set([...html.matchAll(/(?:src|href|data-spec)="(\/[^"]+)"/g)].map((m) => m[1]!));
+  for (const ref of refs) total += (await readFile(join(site, ref)).catch(() => Buffer.alloc(0))).length;
+  return total;
+}
+
+const started = Date.now();
+await benchPreprocess('demo (240 px)', join(root, 'datasets/demo/images'), quick ? 100 : 400);
+const shared = join(root, '..', 'shared', 'datasets', 'clothing-dataset', 'images');
+await benchPreprocess('full-size clothing', shared, quick ? 100 : 400).catch(() => undefined);
+await benchSite();
+
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? ' (--quick)' : ''}.`,
+  '',
+  '| work | ours | anchor | ours / anchor | note |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.work} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.note ?? ''} |`),
+].join('\n');
+await mkdir(join(root, 'bench'), { recursive: true });
+await writeFile(join(root, 'bench', 'results.json'), JSON.stringify({ machine, quick, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, results }, null, 2) + '\n');
+await writeFile(join(root, 'bench', 'results.md'), table + '\n');
+console.log(table);
