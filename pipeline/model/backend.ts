@@ -1,0 +1,84 @@
+/**
+ * The TensorFlow.js backend, chosen at run time: `tensorflow` (tfjs-node-gpu, then tfjs-node,
+ * when the user has installed them: their install scripts download libtensorflow, so they are
+ * not dependencies), then `wasm` (with the gradient kernels it lacks, registered by
+ * wasm-kernels.ts), then `cpu`. `webgpu` is opt-in (`--backend webgpu`, after installing
+ * @tensorflow/tfjs-backend-webgpu and webgpu). No tensor may exist before the backend is set.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+// The @tensorflow/tfjs bundle, not tfjs-core alone: only it registers the gradients in Node
+// (tfjs-core's register_all_gradients is ESM with directory imports, which Node refuses).
+import * as tf from '@tensorflow/tfjs';
+import { StudyError } from '../core/errors.ts';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'webgpu' | 'cpu';
+export const BACKENDS: BackendName[] = ['tensorflow', 'wasm', 'webgpu', 'cpu'];
+const AUTO_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+let active: BackendName | undefined;
+
+async function tryImport(name: string): Promise<boolean> {
+  try {
+    await import(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function prepare(name: BackendName): Promise<string | undefined> {
+  switch (name) {
+    case 'tensorflow':
+      // tfjs-node(-gpu) register the 'tensorflow' backend when imported.
+      if ((await tryImport('@tensorflow/tfjs-node-gpu')) || (await tryImport('@tensorflow/tfjs-node'))) return undefined;
+      return 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (see the README, GPU notes)';
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const require = createRequire(import.meta.url);
+      const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+      // Emscripten reads the .wasm file itself in Node (platform fetch needs URLs).
+      wasm.setWasmPaths(join(dist, '/'));
+      const { registerWasmGradientKernels } = await import('./wasm-kernels.ts');
+      registerWasmGradientKernels();
+      return undefined;
+    }
+    case 'webgpu':
+      if (await tryImport('@tensorflow/tfjs-backend-webgpu')) return undefined;
+      return '@tensorflow/tfjs-backend-webgpu is not installed (npm install @tensorflow/tfjs-backend-webgpu webgpu)';
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      return undefined;
+  }
+}
+
+/** Sets the backend (`auto`: the fastest available) and returns its name. Idempotent. */
+export async function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<BackendName> {
+  if (active && (requested === 'auto' || requested === active)) return active;
+  const candidates = requested === 'auto' ? AUTO_ORDER : [requested];
+  const reasons: string[] = [];
+  for (const name of candidates) {
+    const problem = await prepare(name);
+    if (problem) {
+      reasons.push(`${name}: ${problem}`);
+      continue;
+    }
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        active = name;
+        return name;
+      }
+      reasons.push(`${name}: the backend failed to initialise`);
+    } catch (error) {
+      reasons.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  throw new StudyError(`no TensorFlow.js backend could be started:\n  ${reasons.join('\n  ')}`);
+}
+
+export function activeBackend(): BackendName | undefined {
+  return active;
+}
+
+export { tf };
