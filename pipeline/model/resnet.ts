@@ -1,0 +1,102 @@
+/**
+ * ResNet with Bottleneck blocks in tf.layers, matching torchvision exactly (v1.5):
+ *  - every padded convolution is an explicit, symmetric ZeroPadding2D then a 'valid' conv
+ *    (TensorFlow's 'same' pads bottom/right more at stride 2 on even inputs; PyTorch does not);
+ *  - the max-pool pads by 1 too: after a ReLU, zero padding equals PyTorch's -inf padding;
+ *  - BatchNorm epsilon 1e-5 (Keras: 1e-3), momentum 0.9 (PyTorch's 0.1);
+ *  - the stride sits on the bottleneck's 3x3 convolution;
+ *  - layers are named as torchvision's parameters (conv1, layer1.0.conv2, fc ...).
+ * Inputs are NHWC of any size; outputs are the logits and the pooled (penultimate) features.
+ */
+import { tf } from './backend.ts';
+import type { SymbolicTensor } from '@tensorflow/tfjs';
+
+export interface ResNetSpec {
+  /** Channels of the stem convolution (64 in torchvision). */
+  stemWidth: number;
+  /** Bottleneck blocks per stage: [3, 4, 6, 3] for ResNet50. */
+  blocks: number[];
+  /** Width of each stage's 3x3 convolutions: planes * width_per_group / 64. */
+  widths: number[];
+  /** Output channels of each stage: planes * 4. */
+  outChannels: number[];
+  classes: number;
+}
+
+export const RESNET50: ResNetSpec = {
+  stemWidth: 64,
+  blocks: [3, 4, 6, 3],
+  widths: [64, 128, 256, 512],
+  outChannels: [256, 512, 1024, 2048],
+  classes: 1,
+};
+
+export interface ResNet {
+  spec: ResNetSpec;
+  /** [logits, penultimate features]. */
+  model: tf.LayersModel;
+  /** Outputs of each stage (layer1..layer4), for Grad-CAM and embeddings. */
+  stages: SymbolicTensor[];
+  input: SymbolicTensor;
+  logits: SymbolicTensor;
+  features: SymbolicTensor;
+}
+
+const BN = { axis: -1, momentum: 0.9, epsilon: 1e-5 };
+
+export function buildResNet(spec: ResNetSpec, seed = 0): ResNet {
+  let layerSeed = seed * 1000;
+  const convInit = () => tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: layerSeed++ });
+  const conv = (x: SymbolicTensor, name: string, filters: number, kernel: number, stride: number, pad: number): SymbolicTensor => {
+    const padded = pad > 0 ? (tf.layers.zeroPadding2d({ padding: pad, name: `${name}.pad` }).apply(x) as SymbolicTensor) : x;
+    return tf.layers
+      .conv2d({ filters, kernelSize: kernel, strides: stride, padding: 'valid', useBias: false, name, kernelInitializer: convInit() })
+      .apply(padded) as SymbolicTensor;
+  };
+  const bn = (x: SymbolicTensor, name: string) => tf.layers.batchNormalization({ ...BN, name }).apply(x) as SymbolicTensor;
+  const relu = (x: SymbolicTensor, name: string) => tf.layers.reLU({ name }).apply(x) as SymbolicTensor;
+
+  const input = tf.input({ shape: [null, null, 3], name: 'input' });
+  let x = relu(bn(conv(input, 'conv1', spec.stemWidth, 7, 2, 3), 'bn1'), 'relu');
+  x = tf.layers.zeroPadding2d({ padding: 1, name: 'maxpool.pad' }).apply(x) as SymbolicTensor;
+  x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'maxpool' }).apply(x) as SymbolicTensor;
+
+  let channels = spec.stemWidth;
+  const stages: SymbolicTensor[] = [];
+  spec.blocks.forEach((count, stage) => {
+    for (let b = 0; b < count; b++) {
+      const name = `layer${stage + 1}.${b}`;
+      const stride = stage > 0 && b === 0 ? 2 : 1;
+      const out = spec.outChannels[stage]!;
+      let y = relu(bn(conv(x, `${name}.conv1`, spec.widths[stage]!, 1, 1, 0), `${name}.bn1`), `${name}.relu1`);
+      y = relu(bn(conv(y, `${name}.conv2`, spec.widths[stage]!, 3, stride, 1), `${name}.bn2`), `${name}.relu2`);
+      y = bn(conv(y, `${name}.conv3`, out, 1, 1, 0), `${name}.bn3`);
+      const shortcut = stride !== 1 || channels !== out ? bn(conv(x, `${name}.downsample.0`, out, 1, stride, 0), `${name}.downsample.1`) : x;
+      x = relu(tf.layers.add({ name: `${name}.add` }).apply([y, shortcut]) as SymbolicTensor, `${name}.relu`);
+      channels = out;
+    }
+    stages.push(x);
+  });
+  const features = tf.layers.globalAveragePooling2d({ name: 'avgpool' }).apply(x) as SymbolicTensor;
+  const bound = 1 / Math.sqrt(channels);
+  const logits = tf.layers
+    .dense({
+      units: spec.classes,
+      name: 'fc',
+      kernelInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: layerSeed++ }),
+      biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: layerSeed++ }),
+    })
+    .apply(features) as SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: [logits, features], name: 'resnet' });
+  return { spec, model, stages, input, logits, features };
+}
+
+/** A model with extra outputs: the logits plus the output of `layer` (e.g. 'layer4'). */
+export function withStageOutput(net: ResNet, layer: string): tf.LayersModel {
+  const match = /^layer([1-9])$/.exec(layer);
+  const stage = match ? Number(match[1]) - 1 : -1;
+  if (stage < 0 || stage >= net.stages.length) {
+    throw new Error(`unknown layer '${layer}': choose one of ${net.stages.map((_, i) => `layer${i + 1}`).join(', ')}`);
+  }
+  return tf.model({ inputs: net.input, outputs: [net.stages[stage]!, net.logits] });
+}
