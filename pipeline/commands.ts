@@ -5,7 +5,9 @@
 import { createRequire } from 'node:module';
 import type { Logger } from './core/effects.ts';
 import { defaultConfig, loadConfig } from './core/config.ts';
-import { StudyError } from './core/errors.ts';
+import { FileError, StudyError } from './core/errors.ts';
+import { readFile } from 'node:fs/promises';
+import { BACKENDS, type BackendName } from './model/backend-names.ts';
 import { runStages, writeRunManifest } from './stages.ts';
 import { studyStages } from './graph.ts';
 import { buildSite, serveSite } from './site/build.ts';
@@ -37,7 +39,7 @@ const configOption: OptionSpec = { type: 'string', valueName: 'FILE', descriptio
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const out: Record<string, string> = { node: process.versions.node };
-  for (const pkg of ['@11ty/eleventy', 'vega', 'vega-lite', 'sharp']) {
+  for (const pkg of ['@11ty/eleventy', 'vega', 'vega-lite', 'sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) {
     try {
       out[pkg] = (require(`${pkg}/package.json`) as { version: string }).version;
     } catch {
@@ -46,6 +48,32 @@ function versions(): Record<string, string> {
   }
   out.study = (require('../package.json') as { version: string }).version;
   return out;
+}
+
+function requireOption(values: CommandInput['values'], name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new StudyError(`--${name} is required`, { exitCode: 2 });
+  return value;
+}
+
+function backendOption(values: CommandInput['values']): BackendName | 'auto' {
+  const value = (values.backend as string | undefined) ?? 'auto';
+  if (value !== 'auto' && !(BACKENDS as string[]).includes(value)) throw new StudyError(`--backend must be auto, ${BACKENDS.join(', ')}; got '${value}'`, { exitCode: 2 });
+  return value as BackendName | 'auto';
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FileError(path, `cannot read (${(error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FileError(path, `not valid JSON (${(error as Error).message})`);
+  }
 }
 
 export const commands: Record<string, Command> = {
@@ -69,7 +97,7 @@ export const commands: Record<string, Command> = {
           force: Boolean(values.force),
           only: values.only as string | undefined,
         });
-        await writeRunManifest(loaded, stages, { versions: versions(), backend: null });
+        await writeRunManifest(loaded, stages, { versions: versions() });
       }
       const site = values['no-site'] ? undefined : await buildSite(loaded, logger);
       return { stages, site, seconds: (performance.now() - started) / 1000 };
@@ -110,6 +138,33 @@ export const commands: Record<string, Command> = {
       }
       requireUsable(result, manifest);
       return report;
+    },
+  },
+  forward: {
+    summary: 'run a ResNet checkpoint on an input batch: logits and penultimate features',
+    usage: '--weights FILE --input FILE.json [--backend auto] [--json]',
+    options: {
+      weights: { type: 'string', valueName: 'FILE', description: 'torchvision-layout .safetensors (or a checkpoint the pipeline wrote)' },
+      input: { type: 'string', valueName: 'FILE', description: 'JSON {"input_nchw": [N][3][H][W]}' },
+      backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm, webgpu or cpu' },
+    },
+    async run({ values }) {
+      const weights = requireOption(values, 'weights');
+      const inputFile = requireOption(values, 'input');
+      const { initBackend, tf } = await import('./model/backend.ts');
+      await initBackend(backendOption(values));
+      const { networkFromFile } = await import('./model/weights.ts');
+      const { forward, nchwToTensor } = await import('./model/forward.ts');
+      const input = await readJson(inputFile);
+      if (!input || typeof input !== 'object' || !('input_nchw' in input)) throw new StudyError(`${inputFile}: expected an object with "input_nchw"`);
+      const net = await networkFromFile(weights);
+      const x = nchwToTensor((input as { input_nchw: never }).input_nchw, `${inputFile}: input_nchw`);
+      try {
+        return await forward(net, x);
+      } finally {
+        tf.dispose(x);
+        net.model.dispose();
+      }
     },
   },
   serve: {

@@ -56,3 +56,19 @@ export interface PreprocessData {
   failed: Problem[];
   mean_rgb: [number, number, number];
 }
+
+/** `_data/train.json`, written by the `train` stage (schema 1). */
+export interface TrainData {
+  weights: { requested: string; used: 'imagenet' | 'file' | 'random'; fallback: string | null };
+  network: { blocks: number[]; widths: number[]; out_channels: number[]; parameters: number };
+  image_size: number;
+  train_images: number;
+  validation_images: number;
+  settings: import('./core/config-types.ts').TrainConfig;
+  augment: import('./core/config-types.ts').AugmentConfig;
+  history: { epoch: number; train_loss: number; val_loss: number; val_accuracy: number }[];
+  epochs_run: number;
+  best_epoch: number;
+  best_val_loss: number;
+  stopped_early: boolean;
+}

@@ -11,5 +11,6 @@ import type { StageDefinition } from './stages.ts';
 import { reportStage } from './report/stage.ts';
 import { datasetStage } from './data/stage.ts';
 import { preprocessStage } from './data/preprocess-stage.ts';
+import { trainStage } from './model/train-stage.ts';
 
-export const studyStages: StageDefinition[] = [datasetStage, preprocessStage, reportStage];
+export const studyStages: StageDefinition[] = [datasetStage, preprocessStage, trainStage, reportStage];

@@ -30,6 +30,8 @@ export interface StageDefinition {
   /** External files or folders read (absolute paths); folders are fingerprinted by listing. */
   inputs?: (loaded: LoadedConfig) => string[];
   run: (context: StageContext) => Promise<void>;
+  /** Runs once the outputs are committed: remove working files a crash would have needed. */
+  afterCommit?: (loaded: LoadedConfig) => Promise<void>;
 }
 
 export interface StageContext {
@@ -45,6 +47,8 @@ export interface StageContext {
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   /** A temporary path to stream a large output into; renamed to `path` when the stage ends. */
   outputPath(path: string): string;
+  /** Facts about this run for `_data/run.json` (backend, weights origin, timings...). */
+  notes: Record<string, unknown>;
 }
 
 /** What the runner remembers of a stage's last completed run. */
@@ -52,6 +56,7 @@ export interface StageRecord {
   name: string;
   fingerprint: string;
   seconds: number;
+  notes?: Record<string, unknown>;
   outputs: Record<string, { size: number; mtimeMs: number; sha256: string }>;
 }
 
@@ -60,6 +65,7 @@ export interface StageReport {
   fingerprint: string;
   status: 'ran' | 'cached' | 'skipped';
   seconds: number;
+  notes?: Record<string, unknown>;
 }
 
 export interface RunOptions {
@@ -123,7 +129,7 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
 
     if (fresh && !(options.force && selected)) {
       records.set(stage.name, previous);
-      reports.push({ name: stage.name, fingerprint, status: 'cached', seconds: 0 });
+      reports.push({ name: stage.name, fingerprint, status: 'cached', seconds: 0, notes: previous.notes });
       options.logger.info(`[cached] ${stage.name}`);
       continue;
     }
@@ -146,7 +152,7 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
       throw error;
     }
     await options.beforeCommit?.(stage.name);
-    const record: StageRecord = { name: stage.name, fingerprint, seconds: (performance.now() - started) / 1000, outputs: {} };
+    const record: StageRecord = { name: stage.name, fingerprint, seconds: (performance.now() - started) / 1000, notes: context.notes, outputs: {} };
     for (const [target, tmp] of staged) {
       await rename(tmp, target);
       const info = await stat(target);
@@ -157,8 +163,9 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
       };
     }
     await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
+    await stage.afterCommit?.(loaded);
     records.set(stage.name, record);
-    reports.push({ name: stage.name, fingerprint, status: 'ran', seconds: record.seconds });
+    reports.push({ name: stage.name, fingerprint, status: 'ran', seconds: record.seconds, notes: context.notes });
     options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
   }
   return reports;
@@ -204,6 +211,7 @@ function createContext(
     fingerprint,
     outputPath,
     writeFile,
+    notes: {},
     writeData: (name, schema, value) =>
       writeFile(join(loaded.resolved.data, `${name}.json`), JSON.stringify({ schema, run: fingerprint, ...value }, null, 2) + '\n'),
   };
@@ -255,8 +263,10 @@ async function sweepTemporaries(dir: string): Promise<void> {
 
 /** `_data/run.json`: what ran, with what, in which order (the one `_data` file that records times). */
 export async function writeRunManifest(loaded: LoadedConfig, reports: StageReport[], extra: Record<string, unknown>): Promise<void> {
+  const backend = reports.map((r) => r.notes?.backend).find((b) => typeof b === 'string') ?? null;
   await writeJsonAtomic(join(loaded.resolved.data, 'run.json'), {
     schema: 1,
+    backend,
     config_hash: hashValue(loaded.config),
     seed: loaded.config.seed,
     config: JSON.parse(canonicalJson(loaded.config)),

@@ -6,6 +6,8 @@ export interface StudyConfig {
   dataset: DatasetConfig;
   preprocess: PreprocessConfig;
   augment: AugmentConfig;
+  model: ModelConfig;
+  train: TrainConfig;
   site: SiteConfig;
 }
 
@@ -39,6 +41,24 @@ export interface AugmentConfig {
   brightness: number;
   contrast: number;
   saturation: number;
+}
+
+export interface ModelConfig {
+  weights: string;
+  blocks: number[];
+  width_per_group: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'webgpu' | 'cpu';
+}
+
+export interface TrainConfig {
+  epochs: number;
+  patience: number;
+  batch_size: number;
+  micro_batch: number;
+  learning_rate: number;
+  weight_decay: number;
+  decoupled_weight_decay: boolean;
+  max_train_images: number;
 }
 
 export interface SiteConfig {

@@ -12,8 +12,8 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { StudyError } from '../core/errors.ts';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'webgpu' | 'cpu';
-export const BACKENDS: BackendName[] = ['tensorflow', 'wasm', 'webgpu', 'cpu'];
+import type { BackendName } from './backend-names.ts';
+export { BACKENDS, type BackendName } from './backend-names.ts';
 const AUTO_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 let active: BackendName | undefined;

@@ -1,0 +1,83 @@
+/**
+ * `train`: fine-tunes the network on the preprocessed training images and writes the best
+ * epoch's weights (`<cache>/train/model.safetensors`, torchvision layout: PyTorch loads it)
+ * and `_data/train.json` (loss history, early stopping, where the weights came from).
+ * Working files (checkpoint, best weights) live in `<cache>/train/work/` so that a killed
+ * run resumes; they are removed once the stage completes.
+ */
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import type { StageDefinition } from '../stages.ts';
+import type { TrainData } from '../contracts.ts';
+import { ImageCache } from '../data/image-cache.ts';
+import { initBackend, tf } from './backend.ts';
+import { startingNetwork } from './weights.ts';
+import { trainNetwork } from './train.ts';
+import { readSafetensors, serializeSafetensors } from './safetensors.ts';
+import { exportTorchWeights, loadTorchWeights } from './torch-layout.ts';
+
+export const modelFile = (cache: string) => join(cache, 'train', 'model.safetensors');
+
+export const trainStage: StageDefinition = {
+  name: 'train',
+  version: 1,
+  after: ['preprocess'],
+  config: (c) => ({ seed: c.seed, model: c.model, train: c.train, augment: c.augment }),
+  afterCommit: (loaded) => rm(join(loaded.resolved.cache, 'train', 'work'), { recursive: true, force: true }),
+  async run(ctx) {
+    const { config, loaded } = ctx;
+    const backend = await initBackend(config.model.backend);
+    ctx.notes.backend = backend;
+    const work = join(loaded.resolved.cache, 'train', 'work');
+    const { net, origin } = await startingNetwork({
+      weights: config.model.weights,
+      blocks: config.model.blocks,
+      widthPerGroup: config.model.width_per_group,
+      seed: config.seed,
+      cacheDir: loaded.resolved.cache,
+      root: loaded.root,
+      logger: ctx.logger,
+    });
+    ctx.notes.weights = origin;
+    const train = await ImageCache.open(loaded.resolved.cache, 'train');
+    const validation = await ImageCache.open(loaded.resolved.cache, 'validation');
+    const bestPath = join(work, 'best.safetensors');
+    try {
+      const parameters = net.model.countParams();
+      ctx.logger.info(`  ${backend} backend; ResNet blocks [${net.spec.blocks.join(', ')}], ${(parameters / 1e6).toFixed(1)}M parameters, ${origin.used === 'random' ? 'random initialisation' : `weights from ${origin.path}`}`);
+      const started = performance.now();
+      const { state, resumedFrom } = await trainNetwork({
+        net, train, validation, config: config.train, augment: config.augment, seed: config.seed,
+        run: ctx.fingerprint, checkpointPath: join(work, 'checkpoint.safetensors'), bestPath, logger: ctx.logger,
+      });
+      const epochsRun = state.epoch - resumedFrom;
+      ctx.notes.resumed_from_epoch = resumedFrom;
+      ctx.notes.train_images_per_second = epochsRun > 0 ? (epochsRun * Math.min(train.count, config.train.max_train_images || train.count)) / ((performance.now() - started) / 1000) : null;
+      // Early stopping restores the best epoch's weights.
+      const best = await readSafetensors(bestPath);
+      loadTorchWeights(net, best.tensors, bestPath);
+      const weights = await exportTorchWeights(net, state.step);
+      await ctx.writeFile(modelFile(loaded.resolved.cache), serializeSafetensors(weights, { format: 'pt', run: ctx.fingerprint, best_epoch: String(state.best_epoch) }));
+      const data: TrainData = {
+        weights: { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null },
+        network: { blocks: net.spec.blocks, widths: net.spec.widths, out_channels: net.spec.outChannels, parameters },
+        image_size: train.index.size,
+        train_images: train.count,
+        validation_images: validation.count,
+        settings: config.train,
+        augment: config.augment,
+        history: state.history,
+        epochs_run: state.epoch,
+        best_epoch: state.best_epoch,
+        best_val_loss: state.best_val_loss ?? Number.NaN,
+        stopped_early: state.stopped_early,
+      };
+      await ctx.writeData('train', 1, data);
+    } finally {
+      train.close();
+      validation.close();
+      net.model.dispose();
+      tf.disposeVariables();
+    }
+  },
+};
