@@ -1,7 +1,7 @@
 /**
  * ResNet with Bottleneck blocks in tf.layers, matching torchvision exactly (v1.5):
- *  - every padded convolution is an explicit, symmetric ZeroPadding2D then a 'valid' conv
- *    (TensorFlow's 'same' pads bottom/right more at stride 2 on even inputs; PyTorch does not);
+ *  - every padded convolution pads explicitly and symmetrically (conv-layer.ts; TensorFlow's
+ *    'same' pads bottom/right more at stride 2 on even inputs; PyTorch does not);
  *  - the max-pool pads by 1 too: after a ReLU, zero padding equals PyTorch's -inf padding;
  *  - BatchNorm epsilon 1e-5 (Keras: 1e-3), momentum 0.9 (PyTorch's 0.1);
  *  - the stride sits on the bottleneck's 3x3 convolution;
@@ -10,6 +10,7 @@
  */
 import { tf } from './backend.ts';
 import type { SymbolicTensor } from '@tensorflow/tfjs';
+import { TorchConv2D } from './conv-layer.ts';
 
 export interface ResNetSpec {
   /** Channels of the stem convolution (64 in torchvision). */
@@ -48,10 +49,7 @@ export function buildResNet(spec: ResNetSpec, seed = 0): ResNet {
   let layerSeed = seed * 1000;
   const convInit = () => tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: layerSeed++ });
   const conv = (x: SymbolicTensor, name: string, filters: number, kernel: number, stride: number, pad: number): SymbolicTensor => {
-    const padded = pad > 0 ? (tf.layers.zeroPadding2d({ padding: pad, name: `${name}.pad` }).apply(x) as SymbolicTensor) : x;
-    return tf.layers
-      .conv2d({ filters, kernelSize: kernel, strides: stride, padding: 'valid', useBias: false, name, kernelInitializer: convInit() })
-      .apply(padded) as SymbolicTensor;
+    return new TorchConv2D({ filters, kernelSize: kernel, strides: stride, padding: pad, name, kernelInitializer: convInit() }).apply(x) as SymbolicTensor;
   };
   const bn = (x: SymbolicTensor, name: string) => tf.layers.batchNormalization({ ...BN, name }).apply(x) as SymbolicTensor;
   const relu = (x: SymbolicTensor, name: string) => tf.layers.reLU({ name }).apply(x) as SymbolicTensor;

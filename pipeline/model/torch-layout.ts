@@ -45,7 +45,7 @@ export function loadTorchWeights(net: ResNet, tensors: Map<string, NamedTensor>,
     const name = layer.name;
     const className = layer.getClassName();
     let values: tf.Tensor[] | undefined;
-    if (className === 'Conv2D') {
+    if (className === 'Conv2D' || className === 'TorchConv2D') {
       values = [oihwToHwio(get(`${name}.weight`))];
     } else if (className === 'BatchNormalization') {
       values = ['weight', 'bias', 'running_mean', 'running_var'].map((p) => {
@@ -76,7 +76,7 @@ export async function exportTorchWeights(net: ResNet, batchesTracked = 0): Promi
     const name = layer.name;
     const className = layer.getClassName();
     const weights = layer.getWeights();
-    if (className === 'Conv2D') {
+    if (className === 'Conv2D' || className === 'TorchConv2D') {
       const hwio = weights[0]!;
       const oihw = tf.tidy(() => tf.transpose(hwio, [3, 2, 0, 1]));
       out.set(`${name}.weight`, { shape: oihw.shape, data: (await oihw.data()) as Float32Array });

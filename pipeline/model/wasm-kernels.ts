@@ -65,6 +65,21 @@ export function conv2dBackpropFilter({ inputs, attrs, backend }: { inputs: Recor
   const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
   const { top, left } = info.padInfo;
   const c = new Composer(backend);
+  const [n, , , ci] = x.shape as [number, number, number, number];
+  const co = filterShape[3];
+  if (kh === 1 && kw === 1 && top === 0 && left === 0) {
+    // A 1x1 filter's gradient is X^T DY over the n*oh*ow positions the conv visited: one
+    // transpose of x and a single 1x1 convolution (XNNPACK's GEMM) with dy as the filter.
+    let sampled = x;
+    if (sh > 1 || sw > 1) {
+      sampled = c.run('StridedSlice', { x }, { begin: [0, 0, 0, 0], end: [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, ci], strides: [1, sh, sw, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
+    }
+    const positions = n * oh * ow;
+    const xt = c.run('Transpose', { x: sampled }, { perm: [3, 0, 1, 2] });
+    const a = c.run('Reshape', { x: xt }, { shape: [1, 1, ci, positions] });
+    const f = c.run('Reshape', { x: dy }, { shape: [1, 1, positions, co] });
+    return c.finish(c.run('Conv2D', { x: a, filter: f }, { strides: [1, 1], dilations: [1, 1], pad: 'valid', dataFormat: 'NHWC' }));
+  }
   // Batch becomes channels: x' [ci, H, W, n], dy' [oh, ow, n, co].
   const xt = c.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
   const dyt = c.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
@@ -94,11 +109,21 @@ export function conv2dBackpropInput({ inputs, attrs, backend }: { inputs: Record
   const { top, left } = info.padInfo;
   const c = new Composer(backend);
 
-  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0 && oh === h && ow === w) {
-    const a = c.run('Reshape', { x: dy }, { shape: [1, n * h * w, co] });
-    const b = c.run('Reshape', { x: filter }, { shape: [1, ci, co] });
-    const product = c.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: true });
-    return c.finish(c.run('Reshape', { x: product }, { shape: [n, h, w, ci] }));
+  if (kh === 1 && kw === 1 && top === 0 && left === 0) {
+    // A 1x1 convolution with the transposed filter (XNNPACK's convolution is several times
+    // faster than the wasm BatchMatMul here), at the output's resolution; for a strided 1x1
+    // conv the result is then spread onto the input grid, zeros between: 1/s^2 of the work
+    // of convolving a zero-filled dy.
+    const transposed = c.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+    const small = c.run('Conv2D', { x: dy, filter: transposed }, { strides: [1, 1], dilations: [1, 1], pad: 'valid', dataFormat: 'NHWC' });
+    if (sh === 1 && sw === 1 && oh === h && ow === w) return c.finish(small);
+    const expanded = c.run('Reshape', { x: small }, { shape: [n, oh, 1, ow, 1, ci] });
+    const spread = c.run('PadV2', { x: expanded }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    let grid = c.run('Reshape', { x: spread }, { shape: [n, oh * sh, ow * sw, ci] });
+    if (oh * sh > h || ow * sw > w) grid = c.run('Slice', { x: grid }, { begin: [0, 0, 0, 0], size: [n, Math.min(h, oh * sh), Math.min(w, ow * sw), ci] });
+    const [gh, gw] = [grid.shape[1]!, grid.shape[2]!];
+    if (gh < h || gw < w) grid = c.run('PadV2', { x: grid }, { paddings: [[0, 0], [0, h - gh], [0, w - gw], [0, 0]], constantValue: 0 });
+    return c.finish(grid);
   }
 
   let grad = dy;
@@ -151,13 +176,16 @@ function broadcastingBatchNormGradient(original: tf.GradConfig | undefined): tf.
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
       const scaleValue = scale ?? tf.scalar(1);
       const rsqrt = tf.rsqrt(tf.add(variance, tf.scalar(eps)));
-      const centred = tf.sub(x, mean);
+      // Two per-channel reductions serve all four statistics' gradients:
+      // sum(g) and sum(g * (x - mean)) = sum(g * x) - mean * sum(g).
+      const sumG = tf.sum(g, axes);
+      const sumGCentred = tf.sub(tf.sum(tf.mul(g, x), axes), tf.mul(mean, sumG));
       return {
         x: () => tf.mul(g, tf.mul(scaleValue, rsqrt)),
-        mean: () => tf.neg(tf.mul(tf.sum(g, axes), tf.mul(scaleValue, rsqrt))),
-        variance: () => tf.mul(tf.sum(tf.mul(g, centred), axes), tf.mul(scaleValue, tf.mul(tf.scalar(-0.5), tf.pow(rsqrt, tf.scalar(3))))),
-        scale: () => tf.sum(tf.mul(g, tf.mul(centred, rsqrt)), axes),
-        offset: () => tf.sum(g, axes),
+        mean: () => tf.neg(tf.mul(sumG, tf.mul(scaleValue, rsqrt))),
+        variance: () => tf.mul(sumGCentred, tf.mul(scaleValue, tf.mul(tf.scalar(-0.5), tf.pow(rsqrt, tf.scalar(3))))),
+        scale: () => tf.mul(sumGCentred, rsqrt),
+        offset: () => tf.clone(sumG),
       };
     },
   };
