@@ -167,6 +167,49 @@ export const commands: Record<string, Command> = {
       }
     },
   },
+  evaluate: {
+    summary: 'score predictions: the classification report (as scikit-learn), confusion matrix, ROC, AUC and bootstrap intervals',
+    usage: '--predictions FILE.csv [--threshold 0.5] [--json]',
+    options: {
+      predictions: { type: 'string', valueName: 'FILE', description: 'CSV with y_true and y_score (probability of sold) and/or y_pred' },
+      threshold: { type: 'string', valueName: 'T', description: 'predicted sold when y_score >= T (default 0.5; y_pred, when present, decides)' },
+    },
+    async run({ values, logger }) {
+      const file = requireOption(values, 'predictions');
+      const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
+      if (!Number.isFinite(threshold)) throw new StudyError(`--threshold must be a number, got '${values.threshold}'`, { exitCode: 2 });
+      const { readPredictions } = await import('./evaluate/predictions-file.ts');
+      const { evaluatePredictions } = await import('./evaluate/evaluate.ts');
+      const { yTrue, scores, predictions } = await readPredictions(file);
+      const { warnings, ...evaluation } = evaluatePredictions(yTrue, { scores, predictions, threshold });
+      for (const w of warnings) logger.warn(w);
+      if (!values.json) {
+        const r = evaluation.report;
+        logger.info(`accuracy ${r.accuracy.toFixed(4)}, macro F1 ${r['macro avg']['f1-score'].toFixed(4)}${evaluation.roc_auc === null ? '' : `, ROC AUC ${evaluation.roc_auc.toFixed(4)}`}`);
+      }
+      return evaluation;
+    },
+  },
+  predict: {
+    summary: 'score new photos with a trained model: probability of selling',
+    usage: '--weights FILE --images FILE... [--size 96] [--json]',
+    positionals: true,
+    options: {
+      weights: { type: 'string', valueName: 'FILE', description: 'the trained model (.cache/train/model.safetensors) or any torchvision-layout ResNet with one logit' },
+      images: { type: 'string', multiple: true, valueName: 'FILE', description: 'photos to score (more may follow as arguments)' },
+      size: { type: 'string', valueName: 'PX', description: "input size (default: the size stored with the model, else the config's preprocess.size)" },
+      config: configOption,
+      backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm, webgpu or cpu' },
+    },
+    async run({ values, positionals }) {
+      const weights = requireOption(values, 'weights');
+      const images = [...((values.images as string[] | undefined) ?? []), ...positionals];
+      if (images.length === 0) throw new StudyError('--images needs at least one photo', { exitCode: 2 });
+      const { predictImages } = await import('./model/predict.ts');
+      const config = values.config ? (await loadConfig(values.config as string)).config : await defaultConfig();
+      return { predictions: await predictImages({ weights, images, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) }) };
+    },
+  },
   serve: {
     summary: "serve the site with live reload (Eleventy's dev server); the pipeline is not run",
     usage: '[--config FILE] [--port 8080]',

@@ -6,6 +6,7 @@
 import type { ClassName } from './data/labels.ts';
 import type { NearDuplicate, Problem, ProblemReason } from './data/types.ts';
 import type { Side } from './data/split.ts';
+import type { Evaluation } from './evaluate/evaluate.ts';
 
 export interface DataFileHeader {
   schema: number;
@@ -71,4 +72,14 @@ export interface TrainData {
   best_epoch: number;
   best_val_loss: number;
   stopped_early: boolean;
+}
+
+/** `_data/evaluate.json`, written by the `evaluate` stage (schema 1). */
+export interface EvaluateData extends Evaluation {
+  threshold: number;
+  images: number;
+  /** Mean binary cross-entropy on the validation images. */
+  loss: number;
+  by_category: { category: string; images: number; accuracy: number; sold_rate: number; mean_score: number }[];
+  score_histogram: { bin_start: number; bin_end: number; label: 'sold' | 'not_sold'; count: number }[];
 }

@@ -12,5 +12,6 @@ import { reportStage } from './report/stage.ts';
 import { datasetStage } from './data/stage.ts';
 import { preprocessStage } from './data/preprocess-stage.ts';
 import { trainStage } from './model/train-stage.ts';
+import { evaluateStage } from './evaluate/stage.ts';
 
-export const studyStages: StageDefinition[] = [datasetStage, preprocessStage, trainStage, reportStage];
+export const studyStages: StageDefinition[] = [datasetStage, preprocessStage, trainStage, evaluateStage, reportStage];

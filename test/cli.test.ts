@@ -55,7 +55,8 @@ test('study build twice: the second run runs no stage; a Markdown edit re-render
   assert.deepEqual(secondJson.stages.map((s: { status: string }) => s.status), firstJson.stages.map(() => 'cached'));
   assert.match(await readFile(join(loaded.resolved.site, 'index.html'), 'utf8'), /What the study asked \(edited\)/);
   const run = JSON.parse(await readFile(join(loaded.resolved.data, 'run.json'), 'utf8'));
-  assert.deepEqual(run.stages.map((s: { name: string }) => s.name), ['dataset', 'preprocess', 'report']);
+  assert.deepEqual(run.stages.map((s: { name: string }) => s.name), ['dataset', 'preprocess', 'train', 'evaluate', 'report']);
+  assert.equal(run.backend, 'wasm');
   assert.equal(run.seed, 0);
 });
 
@@ -75,6 +76,47 @@ test('two clean builds with the same seed write identical _data (run.json aside)
     for (const name of (await readdir(loaded.resolved.data)).filter((n) => n !== 'run.json')) files[name] = await readFile(join(loaded.resolved.data, name), 'utf8');
     outputs.push(files);
   }
-  assert.deepEqual(Object.keys(outputs[0]!).sort(), ['dataset.json', 'preprocess.json', 'report.json']);
+  assert.deepEqual(Object.keys(outputs[0]!).sort(), ['dataset.json', 'evaluate.json', 'preprocess.json', 'report.json', 'train.json']);
   assert.deepEqual(outputs[0], outputs[1]);
+});
+
+test('study forward prints logits and penultimate features equal to PyTorch', async () => {
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { makeTempDir } = await import('./helpers/project.ts');
+  const { assertArrayClose, flat } = await import('./helpers/tolerance.ts');
+  const fixture = fileURLToPath(new URL('./fixtures/tiny-resnet/', import.meta.url));
+  const reference = JSON.parse(await readFile(join(fixture, 'reference.json'), 'utf8'));
+  const dir = await makeTempDir();
+  const input = join(dir, 'case.json');
+  await writeFile(input, JSON.stringify({ input_nchw: reference.cases[2].input_nchw }));
+  const result = spawnSync(process.execPath, [bin, 'forward', '--weights', join(fixture, 'model.safetensors'), '--input', input, '--json'], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  const out = JSON.parse(result.stdout);
+  assertArrayClose(flat(out.logits), flat(reference.cases[2].logits), 'logits');
+  assertArrayClose(flat(out.penultimate), flat(reference.cases[2].penultimate), 'penultimate');
+  const bad = spawnSync(process.execPath, [bin, 'forward', '--weights', join(dir, 'none.safetensors'), '--input', input, '--json'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /none\.safetensors: cannot read the weights/);
+});
+
+test('study evaluate reads y_true/y_score CSVs and prints the contract; bad rows name their line', async () => {
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { makeTempDir } = await import('./helpers/project.ts');
+  const reference = JSON.parse(await readFile(new URL('./fixtures/reference/evaluate-reference.json', import.meta.url), 'utf8')).cases[0];
+  const dir = await makeTempDir();
+  const csv = join(dir, 'p.csv');
+  await writeFile(csv, ['y_true,y_score', ...reference.y_true.map((t: number, i: number) => `${t},${reference.y_score[i]}`)].join('\n'));
+  const result = spawnSync(process.execPath, [bin, 'evaluate', '--predictions', csv, '--json'], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  const out = JSON.parse(result.stdout);
+  assert.deepEqual(Object.keys(out), ['report', 'confusion_matrix', 'roc_auc', 'roc', 'ci95']);
+  assert.deepEqual(out.confusion_matrix, reference.confusion_matrix);
+  assert.ok(Math.abs(out.roc_auc - reference.roc_auc) < 1e-12);
+  assert.ok(Math.abs(out.report['macro avg']['f1-score'] - reference.report['macro avg']['f1-score']) < 1e-12);
+  await writeFile(csv, 'y_true,y_score\n1,0.4\nmaybe,0.3\n');
+  const bad = spawnSync(process.execPath, [bin, 'evaluate', '--predictions', csv, '--json'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /p\.csv:3: y_true is "maybe"/);
 });

@@ -19,7 +19,7 @@ interface Case {
   first_randint: number[];
 }
 
-const reference = JSON.parse(await readFile(new URL('./fixtures/sklearn/evaluate-reference.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const reference = JSON.parse(await readFile(new URL('./fixtures/reference/evaluate-reference.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
 function assertDeepClose(got: unknown, want: unknown, path: string): void {
   if (typeof want === 'number') {

@@ -16,6 +16,15 @@ export interface AdamOptions {
   epsilon?: number;
 }
 
+/** A variable of zeros; the temporary it is made from is freed (a Variable shares its data). */
+export function variableFrom(value: tf.Tensor): tf.Variable {
+  const variable = tf.variable(value, false);
+  value.dispose();
+  return variable;
+}
+
+const zeroVariable = (like: tf.Tensor) => variableFrom(tf.zerosLike(like));
+
 export class Adam {
   step = 0;
   readonly m = new Map<string, tf.Variable>();
@@ -40,8 +49,8 @@ export class Adam {
       const grad = grads.get(name);
       if (!grad) continue;
       if (!this.m.has(name)) {
-        this.m.set(name, tf.variable(tf.zerosLike(variable), false));
-        this.v.set(name, tf.variable(tf.zerosLike(variable), false));
+        this.m.set(name, zeroVariable(variable));
+        this.v.set(name, zeroVariable(variable));
       }
       const m = this.m.get(name)!;
       const v = this.v.get(name)!;

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../core/atomic.ts';
 import { FileError } from '../core/errors.ts';
 import { parseSafetensors, serializeSafetensors, type NamedTensor } from './safetensors.ts';
 import { exportTorchWeights, loadTorchWeights } from './torch-layout.ts';
-import type { Adam } from './adam.ts';
+import { variableFrom, type Adam } from './adam.ts';
 import type { ResNet } from './resnet.ts';
 
 export interface EpochRecord {
@@ -61,7 +61,7 @@ export async function loadCheckpoint(path: string, net: ResNet, adam: Adam, run:
     if (!match) continue;
     const target = match[2] === 'exp_avg' ? adam.m : adam.v;
     target.get(match[1]!)?.dispose();
-    target.set(match[1]!, tf.variable(tf.tensor(t.data, t.shape), false));
+    target.set(match[1]!, variableFrom(tf.tensor(t.data, t.shape)));
   }
   const { adam_step: _, ...loop } = state;
   return loop;

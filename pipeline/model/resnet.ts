@@ -46,7 +46,8 @@ export interface ResNet {
 const BN = { axis: -1, momentum: 0.9, epsilon: 1e-5 };
 
 export function buildResNet(spec: ResNetSpec, seed = 0): ResNet {
-  let layerSeed = seed * 1000;
+  // tfjs treats a seed of 0 as no seed (Math.random): start at 1.
+  let layerSeed = seed * 1000 + 1;
   const convInit = () => tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: layerSeed++ });
   const conv = (x: SymbolicTensor, name: string, filters: number, kernel: number, stride: number, pad: number): SymbolicTensor => {
     return new TorchConv2D({ filters, kernelSize: kernel, strides: stride, padding: pad, name, kernelInitializer: convInit() }).apply(x) as SymbolicTensor;

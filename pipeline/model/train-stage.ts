@@ -57,7 +57,7 @@ export const trainStage: StageDefinition = {
       const best = await readSafetensors(bestPath);
       loadTorchWeights(net, best.tensors, bestPath);
       const weights = await exportTorchWeights(net, state.step);
-      await ctx.writeFile(modelFile(loaded.resolved.cache), serializeSafetensors(weights, { format: 'pt', run: ctx.fingerprint, best_epoch: String(state.best_epoch) }));
+      await ctx.writeFile(modelFile(loaded.resolved.cache), serializeSafetensors(weights, { format: 'pt', run: ctx.fingerprint, best_epoch: String(state.best_epoch), image_size: String(train.index.size) }));
       const data: TrainData = {
         weights: { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null },
         network: { blocks: net.spec.blocks, widths: net.spec.widths, out_channels: net.spec.outChannels, parameters },

@@ -59,6 +59,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
   const fresh: LoopState = { epoch: 0, step: 0, history: [], best_val_loss: null, best_epoch: 0, epochs_without_improvement: 0, stopped_early: false, run: options.run };
   const resumed = await loadCheckpoint(options.checkpointPath, net, adam, options.run);
   const state = resumed ?? fresh;
+  const resumedFrom = resumed?.epoch ?? 0;
   if (resumed) logger.info(`  resuming after epoch ${resumed.epoch} (checkpoint ${options.checkpointPath})`);
   const perEpoch = config.max_train_images > 0 ? Math.min(config.max_train_images, options.train.count) : options.train.count;
   const micro = Math.min(config.micro_batch, config.batch_size);
@@ -120,5 +121,5 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     await options.afterEpoch?.(state);
   }
   adam.dispose();
-  return { state, resumedFrom: resumed?.epoch ?? 0 };
+  return { state, resumedFrom };
 }

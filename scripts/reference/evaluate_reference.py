@@ -1,7 +1,7 @@
 """Reference values for test/evaluate.test.ts, computed by scikit-learn and NumPy.
 
 Run with Debian's python3-sklearn: /usr/bin/python3 scripts/reference/evaluate_reference.py
-It writes test/fixtures/sklearn/evaluate-reference.json; the tests never run Python.
+It writes test/fixtures/reference/evaluate-reference.json; the tests never run Python.
 """
 import json
 import numpy as np
@@ -45,4 +45,4 @@ for name, n, ties, skew in [("balanced", 400, False, 0.6), ("ties", 300, True, 0
         },
         "first_randint": np.random.RandomState(0).randint(0, n, 5).tolist(),
     })
-json.dump({"sklearn": sklearn.__version__, "numpy": np.__version__, "cases": cases}, open("test/fixtures/sklearn/evaluate-reference.json", "w"))
+json.dump({"sklearn": sklearn.__version__, "numpy": np.__version__, "cases": cases}, open("test/fixtures/reference/evaluate-reference.json", "w"))

@@ -20,6 +20,12 @@ export async function makeSiteProject(raw: Record<string, unknown> = {}): Promis
   await writeFile(join(root, 'data/manifest.csv'), toCsv(corpus.rows, ['id', 'image', 'sold', 'group', 'title', 'category']));
   const file = join(root, 'study.config.json');
   const dataset = { manifest: 'data/manifest.csv', images: 'data/images', columns: { group: 'group' }, train_per_class: 10, validation_per_class: 5, validation_fraction: 0.3 };
-  await writeFile(file, JSON.stringify({ ...raw, dataset: { ...dataset, ...((raw.dataset as object) ?? {}) }, preprocess: { size: 32 } }));
+  // The real stages at a tiny size: 32 px, a narrow network from random initialisation, one epoch.
+  const small = {
+    preprocess: { size: 32 },
+    model: { weights: 'none', blocks: [1, 1, 1, 1], width_per_group: 4 },
+    train: { epochs: 1, batch_size: 8, micro_batch: 8 },
+  };
+  await writeFile(file, JSON.stringify({ ...small, ...raw, dataset: { ...dataset, ...((raw.dataset as object) ?? {}) } }));
   return loadConfig(file);
 }

