@@ -1,7 +1,9 @@
 /**
  * Shapes what the narrative needs from the other stages' outputs: chart-ready rows and
- * wording that follows from the numbers. Pure: plain data in, plain data out.
+ * wording that follows from the numbers (never written in advance). Pure.
  */
+import type { EvaluateData, TrainData } from '../contracts.ts';
+
 export interface StudyReference {
   report: Record<string, { precision: number; recall: number; 'f1-score': number; support?: number } | number>;
 }
@@ -13,23 +15,87 @@ export interface MetricRow {
   value: number;
 }
 
-/** The study's classification report as long-format rows (class x metric), for a grouped bar chart. */
-export function referenceMetricRows(reference: StudyReference): MetricRow[] {
+const CLASS_KEYS = ['not_sold', 'sold', 'macro avg', 'weighted avg'];
+
+function metricRows(report: Record<string, unknown>, source: string): MetricRow[] {
   const rows: MetricRow[] = [];
-  for (const cls of ['not_sold', 'sold', 'macro avg', 'weighted avg']) {
-    const entry = reference.report[cls];
-    if (!entry || typeof entry === 'number') continue;
-    for (const metric of ['precision', 'recall', 'f1-score'] as const) {
-      rows.push({ source: 'study', class: cls, metric, value: entry[metric] });
-    }
+  for (const cls of CLASS_KEYS) {
+    const entry = report[cls] as Record<string, number> | undefined;
+    if (!entry || typeof entry !== 'object') continue;
+    for (const metric of ['precision', 'recall', 'f1-score']) rows.push({ source, class: cls, metric, value: entry[metric]! });
   }
   return rows;
 }
 
-export interface ReportData {
-  study_metrics: MetricRow[];
+export interface Verdict {
+  /** better | worse | indistinguishable: where the 95% interval of accuracy lies against chance. */
+  against_chance: 'better' | 'worse' | 'indistinguishable';
+  /** barely | modestly | clearly (how far the point estimate is from chance), or null. */
+  strength: 'barely' | 'modestly' | 'clearly' | null;
+  chance: number;
+  /** One sentence, for the prose. */
+  sentence: string;
 }
 
-export function assembleReport(reference: StudyReference): ReportData {
-  return { study_metrics: referenceMetricRows(reference) };
+/** The verdict follows from the bootstrap interval of accuracy, not from an expectation. */
+export function verdictFrom(evaluation: EvaluateData): Verdict {
+  const supports = [evaluation.report.not_sold.support, evaluation.report.sold.support];
+  const chance = Math.max(...supports) / (supports[0]! + supports[1]!);
+  const [lo, hi] = evaluation.ci95.accuracy;
+  const accuracy = evaluation.report.accuracy;
+  const against_chance = lo > chance ? 'better' : hi < chance ? 'worse' : 'indistinguishable';
+  const gap = Math.abs(accuracy - chance);
+  const strength = against_chance === 'indistinguishable' ? null : gap < 0.05 ? 'barely' : gap < 0.1 ? 'modestly' : 'clearly';
+  const f = (v: number) => v.toFixed(2);
+  const interval = `(95% interval ${f(lo)} to ${f(hi)})`;
+  const sentence =
+    against_chance === 'indistinguishable'
+      ? `An accuracy of ${f(accuracy)} ${interval} cannot be told apart from the ${f(chance)} that always guessing the larger class would score.`
+      : `An accuracy of ${f(accuracy)} ${interval} is ${strength} ${against_chance === 'better' ? 'better' : 'worse'} than the ${f(chance)} that always guessing the larger class would score.`;
+  return { against_chance, strength, chance, sentence };
+}
+
+export interface ReportData {
+  study_metrics: MetricRow[];
+  /** What always guessing the larger class scores on the study's validation set. */
+  study_chance: number;
+  /** This build's and the study's metrics side by side. */
+  comparison: MetricRow[];
+  verdict: Verdict | null;
+  loss_rows: { epoch: number; split: 'train' | 'validation'; loss: number }[];
+  confusion_rows: { actual: string; predicted: string; count: number; share: number }[];
+  roc_rows: { fpr: number; tpr: number }[];
+  /** Each class's metrics as table rows: class, precision, recall, f1, support. */
+  table: { class: string; precision: number; recall: number; f1: number; support: number }[];
+}
+
+export function assembleReport(reference: StudyReference, train?: TrainData, evaluation?: EvaluateData): ReportData {
+  const study = metricRows(reference.report as Record<string, unknown>, 'study');
+  const ours = evaluation ? metricRows(evaluation.report as unknown as Record<string, unknown>, 'this build') : [];
+  const names = ['not_sold', 'sold'];
+  const confusion_rows = evaluation
+    ? evaluation.confusion_matrix.flatMap((row, i) => {
+        const total = row[0] + row[1];
+        return row.map((count, j) => ({ actual: names[i]!, predicted: names[j]!, count, share: total ? count / total : 0 }));
+      })
+    : [];
+  const supports = ['not_sold', 'sold'].map((c) => (reference.report[c] as { support?: number } | undefined)?.support ?? 0);
+  return {
+    study_metrics: study,
+    study_chance: supports[0]! + supports[1]! > 0 ? Math.max(...supports) / (supports[0]! + supports[1]!) : 0.5,
+    comparison: [...ours, ...study],
+    verdict: evaluation ? verdictFrom(evaluation) : null,
+    loss_rows: (train?.history ?? []).flatMap((h) => [
+      { epoch: h.epoch, split: 'train' as const, loss: h.train_loss },
+      { epoch: h.epoch, split: 'validation' as const, loss: h.val_loss },
+    ]),
+    confusion_rows,
+    roc_rows: evaluation?.roc ? evaluation.roc.fpr.map((fpr, i) => ({ fpr, tpr: evaluation.roc!.tpr[i]! })) : [],
+    table: evaluation
+      ? CLASS_KEYS.map((cls) => {
+          const r = evaluation.report[cls as 'sold'];
+          return { class: cls, precision: r.precision, recall: r.recall, f1: r['f1-score'], support: r.support };
+        })
+      : [],
+  };
 }

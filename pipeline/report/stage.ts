@@ -1,13 +1,24 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
+import type { EvaluateData, TrainData } from '../contracts.ts';
 import { FileError } from '../core/errors.ts';
 import { assembleReport, type StudyReference } from './assemble.ts';
 import { studyReferencePath } from '../site/globals.ts';
 
-/** `report`: the narrative's derived data, in `_data/report.json`. */
+async function readData<T>(dir: string, name: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `report`: the narrative's derived data (chart rows, verdicts), in `_data/report.json`. */
 export const reportStage: StageDefinition = {
   name: 'report',
-  version: 1,
+  version: 2,
+  after: ['train', 'evaluate'],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
     const path = studyReferencePath(ctx.loaded);
@@ -17,6 +28,7 @@ export const reportStage: StageDefinition = {
     } catch (error) {
       throw new FileError(path, `cannot read the study's reference figures (${(error as Error).message})`);
     }
-    await ctx.writeData('report', 1, assembleReport(reference));
+    const data = ctx.loaded.resolved.data;
+    await ctx.writeData('report', 2, assembleReport(reference, await readData<TrainData>(data, 'train'), await readData<EvaluateData>(data, 'evaluate')));
   },
 };
