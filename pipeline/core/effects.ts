@@ -10,8 +10,9 @@ export interface Logger {
 }
 
 export interface Progress {
-  tick(count?: number): void;
-  done(): void;
+  /** `count` more units done; `note` (e.g. the running loss) is shown after the rate. */
+  tick(count?: number, note?: string): void;
+  done(note?: string): void;
 }
 
 export interface ConsoleLoggerOptions {
@@ -31,10 +32,12 @@ export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger 
       const started = Date.now();
       let count = 0;
       let lastLine = 0;
-      const line = () => formatProgress(label, count, total, (Date.now() - started) / 1000);
+      let lastNote = '';
+      const line = () => formatProgress(label, count, total, (Date.now() - started) / 1000) + (lastNote ? `, ${lastNote}` : '');
       return {
-        tick(n = 1) {
+        tick(n = 1, note) {
           count += n;
+          if (note !== undefined) lastNote = note;
           const now = Date.now();
           if (interactive && now - lastLine > 100) {
             stream.write(`\r${line()}\x1b[K`);
@@ -44,7 +47,8 @@ export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger 
             lastLine = now;
           }
         },
-        done() {
+        done(note) {
+          if (note !== undefined) lastNote = note;
           stream.write(`${interactive ? '\r' : ''}${line()}${interactive ? '\x1b[K' : ''}\n`);
         },
       };
@@ -72,6 +76,6 @@ export function createRecordingLogger(): Logger & { lines: string[] } {
     lines,
     info: (m) => void lines.push(m),
     warn: (m) => void lines.push(`warning: ${m}`),
-    progress: (label) => ({ tick() {}, done: () => void lines.push(`${label}: done`) }),
+    progress: (label) => ({ tick() {}, done: (note) => void lines.push(`${label}: done${note ? `, ${note}` : ''}`) }),
   };
 }

@@ -97,7 +97,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
             grad.dispose();
           }
         }
-        progress.tick(indices.length);
+        progress.tick(indices.length, `loss ${(lossSum / Math.max(1, start + m + indices.length)).toFixed(4)}`);
       }
       adam.apply(trainable, sums);
       tf.dispose([...sums.values()]);
