@@ -16,6 +16,7 @@ import { createRecordingLogger } from '../pipeline/core/effects.ts';
 import { buildSite } from '../pipeline/site/build.ts';
 import { runStages } from '../pipeline/stages.ts';
 import { studyStages } from '../pipeline/graph.ts';
+import { spawnSync } from 'node:child_process';
 import { PIL_RESIZE, pythonHas, runPython } from './anchors.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -98,11 +99,55 @@ async function siteBytes(htmlPath: string, site: string): Promise<number> {
   return total;
 }
 
+interface ModelResult {
+  img_per_s: number;
+  peak_rss_mb: number;
+}
+
+function modelWorker(args: (string | number)[]): ModelResult | undefined {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'model-worker.ts'), ...args.map(String)], { encoding: 'utf8', cwd: root, timeout: 900_000 });
+  if (result.status !== 0) {
+    console.error(`model bench ${args.join(' ')} failed: ${result.stderr.slice(-500)}`);
+    return undefined;
+  }
+  return JSON.parse(result.stdout.trim().split('\n').pop()!);
+}
+
+async function benchModel() {
+  const torch = pythonHas('torch') && pythonHas('torchvision');
+  const cases: { label: string; args: (string | number)[]; anchor?: string[] }[] = [
+    { label: 'ResNet50 96x96 training step, batch 16', args: ['wasm', 'resnet50', 96, 16, 'train', quick ? 1 : 3], anchor: ['96', '16', 'train', quick ? '2' : '5'] },
+    { label: 'ResNet50 96x96 forward, batch 32', args: ['wasm', 'resnet50', 96, 32, 'forward', quick ? 2 : 5], anchor: ['96', '32', 'forward', quick ? '3' : '10'] },
+    { label: 'demo network (blocks 1,1,1,1, width 16) 64x64 training, batch 32', args: ['wasm', 'demo', 64, 32, 'train', quick ? 2 : 5] },
+    { label: 'demo network 64x64 training on the cpu backend, batch 8', args: ['cpu', 'demo', 64, 8, 'train', 1] },
+  ];
+  for (const c of cases) {
+    const ours = modelWorker(c.args);
+    if (!ours) continue;
+    const key = `model_${c.args.slice(0, 5).join('_')}`;
+    results[key] = { ...ours };
+    let anchor = '';
+    let ratio = '';
+    let note = `backend ${c.args[0]}, peak RSS ${fmt(ours.peak_rss_mb)} MB`;
+    if (c.anchor && torch) {
+      const pt = runPython(await readFile(join(root, 'bench', 'torch_anchor.py'), 'utf8'), c.anchor);
+      results[key] = { ...ours, torch_img_per_s: pt.img_per_s, torch_peak_rss_mb: pt.peak_rss_mb, torch_threads: pt.threads };
+      anchor = `PyTorch CPU (${pt.threads} threads): ${fmt(pt.img_per_s!, 1)} img/s, ${fmt(pt.peak_rss_mb!)} MB`;
+      ratio = `${fmt(ours.img_per_s / pt.img_per_s!, 2)}x`;
+    } else if (c.anchor) {
+      anchor = 'skipped';
+      note += '; apt-get install python3-torch python3-torchvision for the PyTorch anchor';
+    }
+    rows.push({ work: c.label, ours: `${fmt(ours.img_per_s, 1)} img/s`, anchor, ratio, note });
+  }
+}
+
 const started = Date.now();
 await benchPreprocess('demo (240 px)', join(root, 'datasets/demo/images'), quick ? 100 : 400);
 const shared = join(root, '..', 'shared', 'datasets', 'clothing-dataset', 'images');
 await benchPreprocess('full-size clothing', shared, quick ? 100 : 400).catch(() => undefined);
 await benchSite();
+await benchModel();
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
 const table = [

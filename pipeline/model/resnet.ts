@@ -41,6 +41,8 @@ export interface ResNet {
   input: SymbolicTensor;
   logits: SymbolicTensor;
   features: SymbolicTensor;
+  /** The network after stage `stage` (1-based: the input is layer{stage}'s output) up to the logits, sharing weights. */
+  headFrom(stage: number): tf.LayersModel;
 }
 
 const BN = { axis: -1, momentum: 0.9, epsilon: 1e-5 };
@@ -48,46 +50,62 @@ const BN = { axis: -1, momentum: 0.9, epsilon: 1e-5 };
 export function buildResNet(spec: ResNetSpec, seed = 0): ResNet {
   // tfjs treats a seed of 0 as no seed (Math.random): start at 1.
   let layerSeed = seed * 1000 + 1;
-  const convInit = () => tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: layerSeed++ });
-  const conv = (x: SymbolicTensor, name: string, filters: number, kernel: number, stride: number, pad: number): SymbolicTensor => {
-    return new TorchConv2D({ filters, kernelSize: kernel, strides: stride, padding: pad, name, kernelInitializer: convInit() }).apply(x) as SymbolicTensor;
+  // Layers are created once, by name, and may be applied again (shared weights): that is how
+  // headFrom() builds the part of the network after a stage, for Grad-CAM.
+  const layers = new Map<string, tf.layers.Layer>();
+  const layer = <L extends tf.layers.Layer>(name: string, make: () => L): L => {
+    if (!layers.has(name)) layers.set(name, make());
+    return layers.get(name) as L;
   };
-  const bn = (x: SymbolicTensor, name: string) => tf.layers.batchNormalization({ ...BN, name }).apply(x) as SymbolicTensor;
-  const relu = (x: SymbolicTensor, name: string) => tf.layers.reLU({ name }).apply(x) as SymbolicTensor;
+  const conv = (x: SymbolicTensor, name: string, filters: number, kernel: number, stride: number, pad: number): SymbolicTensor =>
+    layer(name, () => new TorchConv2D({ filters, kernelSize: kernel, strides: stride, padding: pad, name, kernelInitializer: tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: layerSeed++ }) })).apply(x) as SymbolicTensor;
+  const bn = (x: SymbolicTensor, name: string) => layer(name, () => tf.layers.batchNormalization({ ...BN, name })).apply(x) as SymbolicTensor;
+  const relu = (x: SymbolicTensor, name: string) => layer(name, () => tf.layers.reLU({ name })).apply(x) as SymbolicTensor;
+
+  /** Stages `from`.. onwards, then pooling and the head. */
+  const applyFrom = (start: SymbolicTensor, from: number) => {
+    let x = start;
+    let channels = from === 0 ? spec.stemWidth : spec.outChannels[from - 1]!;
+    const stages: SymbolicTensor[] = [];
+    spec.blocks.forEach((count, stage) => {
+      if (stage < from) return;
+      for (let b = 0; b < count; b++) {
+        const name = `layer${stage + 1}.${b}`;
+        const stride = stage > 0 && b === 0 ? 2 : 1;
+        const out = spec.outChannels[stage]!;
+        let y = relu(bn(conv(x, `${name}.conv1`, spec.widths[stage]!, 1, 1, 0), `${name}.bn1`), `${name}.relu1`);
+        y = relu(bn(conv(y, `${name}.conv2`, spec.widths[stage]!, 3, stride, 1), `${name}.bn2`), `${name}.relu2`);
+        y = bn(conv(y, `${name}.conv3`, out, 1, 1, 0), `${name}.bn3`);
+        const shortcut = stride !== 1 || channels !== out ? bn(conv(x, `${name}.downsample.0`, out, 1, stride, 0), `${name}.downsample.1`) : x;
+        x = relu(layer(`${name}.add`, () => tf.layers.add({ name: `${name}.add` })).apply([y, shortcut]) as SymbolicTensor, `${name}.relu`);
+        channels = out;
+      }
+      stages.push(x);
+    });
+    const features = layer('avgpool', () => tf.layers.globalAveragePooling2d({ name: 'avgpool' })).apply(x) as SymbolicTensor;
+    const bound = 1 / Math.sqrt(channels);
+    const logits = layer('fc', () =>
+      tf.layers.dense({
+        units: spec.classes,
+        name: 'fc',
+        kernelInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: layerSeed++ }),
+        biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: layerSeed++ }),
+      }),
+    ).apply(features) as SymbolicTensor;
+    return { stages, features, logits };
+  };
 
   const input = tf.input({ shape: [null, null, 3], name: 'input' });
   let x = relu(bn(conv(input, 'conv1', spec.stemWidth, 7, 2, 3), 'bn1'), 'relu');
-  x = tf.layers.zeroPadding2d({ padding: 1, name: 'maxpool.pad' }).apply(x) as SymbolicTensor;
-  x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'maxpool' }).apply(x) as SymbolicTensor;
-
-  let channels = spec.stemWidth;
-  const stages: SymbolicTensor[] = [];
-  spec.blocks.forEach((count, stage) => {
-    for (let b = 0; b < count; b++) {
-      const name = `layer${stage + 1}.${b}`;
-      const stride = stage > 0 && b === 0 ? 2 : 1;
-      const out = spec.outChannels[stage]!;
-      let y = relu(bn(conv(x, `${name}.conv1`, spec.widths[stage]!, 1, 1, 0), `${name}.bn1`), `${name}.relu1`);
-      y = relu(bn(conv(y, `${name}.conv2`, spec.widths[stage]!, 3, stride, 1), `${name}.bn2`), `${name}.relu2`);
-      y = bn(conv(y, `${name}.conv3`, out, 1, 1, 0), `${name}.bn3`);
-      const shortcut = stride !== 1 || channels !== out ? bn(conv(x, `${name}.downsample.0`, out, 1, stride, 0), `${name}.downsample.1`) : x;
-      x = relu(tf.layers.add({ name: `${name}.add` }).apply([y, shortcut]) as SymbolicTensor, `${name}.relu`);
-      channels = out;
-    }
-    stages.push(x);
-  });
-  const features = tf.layers.globalAveragePooling2d({ name: 'avgpool' }).apply(x) as SymbolicTensor;
-  const bound = 1 / Math.sqrt(channels);
-  const logits = tf.layers
-    .dense({
-      units: spec.classes,
-      name: 'fc',
-      kernelInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: layerSeed++ }),
-      biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: layerSeed++ }),
-    })
-    .apply(features) as SymbolicTensor;
+  x = layer('maxpool.pad', () => tf.layers.zeroPadding2d({ padding: 1, name: 'maxpool.pad' })).apply(x) as SymbolicTensor;
+  x = layer('maxpool', () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'maxpool' })).apply(x) as SymbolicTensor;
+  const { stages, features, logits } = applyFrom(x, 0);
   const model = tf.model({ inputs: input, outputs: [logits, features], name: 'resnet' });
-  return { spec, model, stages, input, logits, features };
+  const headFrom = (stage: number) => {
+    const activation = tf.input({ shape: [null, null, spec.outChannels[stage - 1]!], name: `layer${stage}_activation` });
+    return tf.model({ inputs: activation, outputs: applyFrom(activation, stage).logits, name: `head_after_layer${stage}` });
+  };
+  return { spec, model, stages, input, logits, features, headFrom };
 }
 
 /** A model with extra outputs: the logits plus the output of `layer` (e.g. 'layer4'). */

@@ -1,0 +1,77 @@
+/**
+ * Grad-CAM (Selvaraju et al.): for a stage's activation A (N, h, w, C) and a target score y
+ * (the logit for `sold`, its negation for `not_sold`), channel weights are the spatial mean of
+ * dy/dA and the map is ReLU(sum_c w_c A_c), raw at the stage's resolution. The gradient flows
+ * through the rest of the network (headFrom), in inference mode. At layer4, with global
+ * pooling and a linear head, this reduces to CAM/(h*w); layer3 exercises the backward path.
+ */
+import { tf } from '../model/backend.ts';
+import type { ResNet } from '../model/resnet.ts';
+import { StudyError } from '../core/errors.ts';
+
+export type CamTarget = 'sold' | 'not_sold';
+
+export interface GradCamResult {
+  layer: string;
+  targets: CamTarget[];
+  logits: number[];
+  /** [N][h][w], after the ReLU. */
+  maps: number[][][];
+  /** [N][h][w], before the ReLU. */
+  raw: number[][][];
+}
+
+const heads = new WeakMap<ResNet, Map<number, tf.LayersModel>>();
+const trunks = new WeakMap<ResNet, Map<number, tf.LayersModel>>();
+
+export function stageIndex(net: ResNet, layer: string): number {
+  const match = /^layer([1-9])$/.exec(layer);
+  const stage = match ? Number(match[1]) : 0;
+  if (stage < 1 || stage > net.stages.length) {
+    throw new StudyError(`unknown layer '${layer}': choose one of ${net.stages.map((_, i) => `layer${i + 1}`).join(', ')}`);
+  }
+  return stage;
+}
+
+function cached(map: WeakMap<ResNet, Map<number, tf.LayersModel>>, net: ResNet, stage: number, make: () => tf.LayersModel) {
+  if (!map.has(net)) map.set(net, new Map());
+  const byStage = map.get(net)!;
+  if (!byStage.has(stage)) byStage.set(stage, make());
+  return byStage.get(stage)!;
+}
+
+function toNested(data: Float32Array, n: number, h: number, w: number): number[][][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: h }, (_, y) => Array.from(data.subarray(i * h * w + y * w, i * h * w + (y + 1) * w))));
+}
+
+/** `target` per image, or undefined for each image's predicted class. */
+export async function gradCam(net: ResNet, x: tf.Tensor4D, layer = 'layer4', target?: CamTarget | CamTarget[]): Promise<GradCamResult> {
+  const stage = stageIndex(net, layer);
+  const trunk = cached(trunks, net, stage, () => tf.model({ inputs: net.input, outputs: [net.stages[stage - 1]!, net.logits] }));
+  const head = cached(heads, net, stage, () => net.headFrom(stage));
+  const [activation, logitsTensor] = trunk.predict(x) as tf.Tensor[];
+  const logits = Array.from((await logitsTensor!.data()) as Float32Array);
+  const n = x.shape[0];
+  const targets: CamTarget[] = Array.from({ length: n }, (_, i) =>
+    Array.isArray(target) ? target[i]! : target ?? (logits[i]! >= 0 ? 'sold' : 'not_sold'),
+  );
+  const signs = tf.tensor1d(targets.map((t) => (t === 'sold' ? 1 : -1)));
+  const [h, w] = [activation!.shape[1]!, activation!.shape[2]!];
+  const [raw, cam] = tf.tidy(() => {
+    // Images are independent in inference mode, so one gradient of the summed targets gives
+    // each image's own gradient.
+    const grads = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.reshape(head.apply(a) as tf.Tensor, [-1]), signs)))(activation!);
+    const weights = tf.mean(grads, [1, 2], true); // [N, 1, 1, C]
+    const before = tf.sum(tf.mul(weights, activation!), 3); // [N, h, w]
+    return [before, tf.relu(before)];
+  });
+  const result: GradCamResult = {
+    layer,
+    targets,
+    logits,
+    maps: toNested((await cam.data()) as Float32Array, n, h, w),
+    raw: toNested((await raw.data()) as Float32Array, n, h, w),
+  };
+  tf.dispose([activation!, logitsTensor!, signs, raw, cam]);
+  return result;
+}

@@ -1,0 +1,39 @@
+/** Grad-CAM against PyTorch on the tiny-resnet fixture, at layer4 and at layer3. */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { initBackend, tf } from '../pipeline/model/backend.ts';
+import { networkFromFile } from '../pipeline/model/weights.ts';
+import { nchwToTensor } from '../pipeline/model/forward.ts';
+import { gradCam } from '../pipeline/explain/gradcam.ts';
+import { assertArrayClose, flat } from './helpers/tolerance.ts';
+
+const fixture = new URL('./fixtures/tiny-resnet/', import.meta.url).pathname;
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+test('Grad-CAM equals the PyTorch reference for both targets at layer4 and layer3', async () => {
+  const net = await networkFromFile(`${fixture}model.safetensors`);
+  const inputs = JSON.parse(await readFile(`${fixture}reference.json`, 'utf8')).cases;
+  const reference = JSON.parse(await readFile(`${fixture}gradcam_reference.json`, 'utf8')).cases;
+  const tensorsBefore = tf.memory().numTensors;
+  for (const [i, c] of reference.entries()) {
+    const x = nchwToTensor(inputs[i].input_nchw);
+    const sold4 = await gradCam(net, x, 'layer4', 'sold');
+    const notSold4 = await gradCam(net, x, 'layer4', 'not_sold');
+    const sold3 = await gradCam(net, x, 'layer3', 'sold');
+    const notSold3 = await gradCam(net, x, 'layer3', 'not_sold');
+    assertArrayClose(flat(sold4.maps), flat(c.gradcam_sold), `case ${i} layer4 sold`);
+    assertArrayClose(flat(notSold4.maps), flat(c.gradcam_not_sold), `case ${i} layer4 not_sold`);
+    assertArrayClose(flat(sold4.raw), flat(c.cam_sold_before_relu), `case ${i} layer4 before ReLU`);
+    assertArrayClose(flat(sold3.maps), flat(c.layer3_gradcam_sold), `case ${i} layer3 sold`);
+    assertArrayClose(flat(notSold3.maps), flat(c.layer3_gradcam_not_sold), `case ${i} layer3 not_sold`);
+    // The predicted class here is not_sold (every logit is about -0.4).
+    assert.deepEqual((await gradCam(net, x, 'layer4')).targets, sold4.logits.map(() => 'not_sold'));
+    x.dispose();
+  }
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor leaked');
+  await assert.rejects(gradCam(net, nchwToTensor(inputs[0].input_nchw), 'layer9'), /unknown layer 'layer9'/);
+});
