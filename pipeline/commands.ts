@@ -167,6 +167,31 @@ export const commands: Record<string, Command> = {
       }
     },
   },
+  gradcam: {
+    summary: 'Grad-CAM maps of a ResNet checkpoint for an input batch or photos',
+    usage: '--weights FILE --input FILE.json|IMAGE... [--layer layer4] [--target sold|not_sold] [--overlay OUT.png] [--json]',
+    positionals: true,
+    options: {
+      weights: { type: 'string', valueName: 'FILE', description: 'torchvision-layout .safetensors (one logit)' },
+      input: { type: 'string', multiple: true, valueName: 'FILE', description: 'JSON {"input_nchw": [N][3][H][W]} or photos (preprocessed as the pipeline does)' },
+      layer: { type: 'string', valueName: 'NAME', description: 'layer1..layer4 (default layer4)' },
+      target: { type: 'string', valueName: 'CLASS', description: 'sold or not_sold (default: each image\'s predicted class)' },
+      overlay: { type: 'string', valueName: 'OUT.png', description: 'write the first map over the first photo (photos only)' },
+      size: { type: 'string', valueName: 'PX', description: 'input size for photos (default: stored with the model, else preprocess.size)' },
+      config: configOption,
+      backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm, webgpu or cpu' },
+    },
+    async run({ values, positionals }) {
+      const weights = requireOption(values, 'weights');
+      const inputs = [...((values.input as string[] | undefined) ?? []), ...positionals];
+      if (inputs.length === 0) throw new StudyError('--input is required', { exitCode: 2 });
+      const target = values.target as string | undefined;
+      if (target !== undefined && target !== 'sold' && target !== 'not_sold') throw new StudyError(`--target must be sold or not_sold, got '${target}'`, { exitCode: 2 });
+      const config = values.config ? (await loadConfig(values.config as string)).config : await defaultConfig();
+      const { gradcamCommand } = await import('./explain/command.ts');
+      return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) });
+    },
+  },
   evaluate: {
     summary: 'score predictions: the classification report (as scikit-learn), confusion matrix, ROC, AUC and bootstrap intervals',
     usage: '--predictions FILE.csv [--threshold 0.5] [--json]',

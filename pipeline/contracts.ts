@@ -83,3 +83,25 @@ export interface EvaluateData extends Evaluation {
   by_category: { category: string; images: number; accuracy: number; sold_rate: number; mean_score: number }[];
   score_histogram: { bin_start: number; bin_end: number; label: 'sold' | 'not_sold'; count: number }[];
 }
+
+/** `_data/gradcam.json`, written by the `gradcam` stage (schema 1). */
+export interface GradcamData {
+  layer: string;
+  target: 'predicted' | 'sold' | 'not_sold';
+  /** The map's resolution at that layer (h, w). */
+  resolution: [number, number];
+  thumbnails: 'full' | 'blurred' | 'none';
+  threshold: number;
+  items: {
+    group: 'correct' | 'wrong';
+    truth: 'sold' | 'not_sold';
+    predicted: 'sold' | 'not_sold';
+    target: 'sold' | 'not_sold';
+    score: number;
+    category: string | null;
+    /** Site path of the overlay (named by a hash of the listing id). */
+    picture: string;
+    /** Where the map peaks, in words, for the alt text. */
+    strongest: string;
+  }[];
+}

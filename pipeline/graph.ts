@@ -13,5 +13,6 @@ import { datasetStage } from './data/stage.ts';
 import { preprocessStage } from './data/preprocess-stage.ts';
 import { trainStage } from './model/train-stage.ts';
 import { evaluateStage } from './evaluate/stage.ts';
+import { gradcamStage } from './explain/stage.ts';
 
-export const studyStages: StageDefinition[] = [datasetStage, preprocessStage, trainStage, evaluateStage, reportStage];
+export const studyStages: StageDefinition[] = [datasetStage, preprocessStage, trainStage, evaluateStage, gradcamStage, reportStage];

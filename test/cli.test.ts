@@ -48,14 +48,14 @@ test('study build twice: the second run runs no stage; a Markdown edit re-render
   assert.ok(firstJson.site.pages >= 3);
 
   const page = join(loaded.resolved.content, 'index.md');
-  await writeFile(page, (await readFile(page, 'utf8')).replace('## What the study asked', '## What the study asked (edited)'));
+  await writeFile(page, (await readFile(page, 'utf8')).replace('## The question', '## The question (edited)'));
   const second = build();
   assert.equal(second.status, 0, second.stderr);
   const secondJson = JSON.parse(second.stdout);
   assert.deepEqual(secondJson.stages.map((s: { status: string }) => s.status), firstJson.stages.map(() => 'cached'));
-  assert.match(await readFile(join(loaded.resolved.site, 'index.html'), 'utf8'), /What the study asked \(edited\)/);
+  assert.match(await readFile(join(loaded.resolved.site, 'index.html'), 'utf8'), /The question \(edited\)/);
   const run = JSON.parse(await readFile(join(loaded.resolved.data, 'run.json'), 'utf8'));
-  assert.deepEqual(run.stages.map((s: { name: string }) => s.name), ['dataset', 'preprocess', 'train', 'evaluate', 'report']);
+  assert.deepEqual(run.stages.map((s: { name: string }) => s.name), ['dataset', 'preprocess', 'train', 'evaluate', 'gradcam', 'report']);
   assert.equal(run.backend, 'wasm');
   assert.equal(run.seed, 0);
 });
@@ -76,7 +76,7 @@ test('two clean builds with the same seed write identical _data (run.json aside)
     for (const name of (await readdir(loaded.resolved.data)).filter((n) => n !== 'run.json')) files[name] = await readFile(join(loaded.resolved.data, name), 'utf8');
     outputs.push(files);
   }
-  assert.deepEqual(Object.keys(outputs[0]!).sort(), ['dataset.json', 'evaluate.json', 'preprocess.json', 'report.json', 'train.json']);
+  assert.deepEqual(Object.keys(outputs[0]!).sort(), ['dataset.json', 'evaluate.json', 'gradcam.json', 'preprocess.json', 'report.json', 'train.json']);
   assert.deepEqual(outputs[0], outputs[1]);
 });
 

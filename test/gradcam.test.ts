@@ -37,3 +37,28 @@ test('Grad-CAM equals the PyTorch reference for both targets at layer4 and layer
   assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor leaked');
   await assert.rejects(gradCam(net, nchwToTensor(inputs[0].input_nchw), 'layer9'), /unknown layer 'layer9'/);
 });
+
+test('study gradcam prints the layer, the targets and raw maps; photos get an overlay', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { writeFile, readFile: read } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { makeTempDir } = await import('./helpers/project.ts');
+  const { jpeg } = await import('./helpers/images.ts');
+  const bin = new URL('../bin/study.js', import.meta.url).pathname;
+  const dir = await makeTempDir();
+  const inputs = JSON.parse(await readFile(`${fixture}reference.json`, 'utf8')).cases;
+  const reference = JSON.parse(await readFile(`${fixture}gradcam_reference.json`, 'utf8')).cases;
+  await writeFile(join(dir, 'batch.json'), JSON.stringify({ input_nchw: inputs[1].input_nchw }));
+  const run = spawnSync(process.execPath, [bin, 'gradcam', '--weights', `${fixture}model.safetensors`, '--input', join(dir, 'batch.json'), '--layer', 'layer3', '--target', 'not_sold', '--json'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.equal(out.layer, 'layer3');
+  assert.deepEqual(out.target, ['not_sold', 'not_sold']);
+  assertArrayClose(flat(out.maps), flat(reference[1].layer3_gradcam_not_sold), 'CLI layer3 not_sold');
+
+  await writeFile(join(dir, 'photo.jpg'), await jpeg(120, 90, 4));
+  const photo = spawnSync(process.execPath, [bin, 'gradcam', '--weights', `${fixture}model.safetensors`, '--input', join(dir, 'photo.jpg'), '--size', '64', '--overlay', join(dir, 'overlay.png'), '--json'], { encoding: 'utf8' });
+  assert.equal(photo.status, 0, photo.stderr);
+  assert.deepEqual([JSON.parse(photo.stdout).maps[0].length, JSON.parse(photo.stdout).maps[0][0].length], [2, 2]);
+  assert.equal((await read(join(dir, 'overlay.png'))).subarray(1, 4).toString(), 'PNG');
+});

@@ -8,6 +8,7 @@ export interface StudyConfig {
   augment: AugmentConfig;
   model: ModelConfig;
   train: TrainConfig;
+  gradcam: GradcamConfig;
   site: SiteConfig;
 }
 
@@ -59,6 +60,13 @@ export interface TrainConfig {
   weight_decay: number;
   decoupled_weight_decay: boolean;
   max_train_images: number;
+}
+
+export interface GradcamConfig {
+  layer: string;
+  target: 'predicted' | 'sold' | 'not_sold';
+  per_group: number;
+  image_size: number;
 }
 
 export interface SiteConfig {
