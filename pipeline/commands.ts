@@ -76,6 +76,25 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
+function integerOption(values: CommandInput['values'], name: string, fallback: number, min: number): number {
+  if (values[name] === undefined) return fallback;
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min) throw new StudyError(`--${name} must be an integer >= ${min}, got '${values[name]}'`, { exitCode: 2 });
+  return n;
+}
+
+/** An array of equal-length number arrays (embeddings), with a clear message otherwise. */
+async function readNumberRows(path: string): Promise<number[][]> {
+  const rows = await readJson(path);
+  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) throw new FileError(path, 'expected a non-empty array of number arrays');
+  const width = (rows[0] as unknown[]).length;
+  rows.forEach((r, i) => {
+    if ((r as unknown[]).length !== width) throw new FileError(path, `row ${i} has ${(r as unknown[]).length} values, row 0 has ${width}`);
+    if (!(r as unknown[]).every((v) => typeof v === 'number' && Number.isFinite(v))) throw new FileError(path, `row ${i} holds a value that is not a finite number`);
+  });
+  return rows as number[][];
+}
+
 export const commands: Record<string, Command> = {
   build: {
     summary: 'run the pipeline (cached stages are skipped), then build the site',
@@ -190,6 +209,38 @@ export const commands: Record<string, Command> = {
       const config = values.config ? (await loadConfig(values.config as string)).config : await defaultConfig();
       const { gradcamCommand } = await import('./explain/command.ts');
       return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) });
+    },
+  },
+  kmeans: {
+    summary: 'KMeans (k-means++ seeding, restarts) at one K, or an elbow over a K range with the knee chosen by Kneedle',
+    usage: '--input FILE.json (--k K | --k-range 2..10) [--restarts 10] [--seed 0] [--json]',
+    options: {
+      input: { type: 'string', valueName: 'FILE', description: 'JSON: an array of equal-length number arrays' },
+      k: { type: 'string', valueName: 'K', description: 'number of clusters' },
+      'k-range': { type: 'string', valueName: 'A..B', description: 'inclusive range of K for the elbow' },
+      restarts: { type: 'string', valueName: 'N', description: 'k-means++ restarts, the lowest inertia kept (default 10)' },
+      seed: { type: 'string', valueName: 'S', description: 'seed (default 0)' },
+    },
+    async run({ values }) {
+      const { Matrix, kmeans, elbow } = await import('./cluster/kmeans.ts');
+      const x = Matrix.from(await readNumberRows(requireOption(values, 'input')));
+      const restarts = integerOption(values, 'restarts', 10, 1);
+      const seed = integerOption(values, 'seed', 0, 0);
+      if ((values.k === undefined) === (values['k-range'] === undefined)) throw new StudyError('give exactly one of --k K and --k-range A..B', { exitCode: 2 });
+      if (values.k !== undefined) {
+        const k = integerOption(values, 'k', 2, 1);
+        if (k > x.rows) throw new StudyError(`--k ${k} is more than the ${x.rows} points`, { exitCode: 2 });
+        const { iterations: _, ...result } = kmeans(x, k, { restarts, seed });
+        return result;
+      }
+      const match = /^(\d+)\.\.(\d+)$/.exec(String(values['k-range']));
+      if (!match || Number(match[1]) < 1 || Number(match[2]) < Number(match[1]) || Number(match[2]) > x.rows) {
+        throw new StudyError(`--k-range must be A..B with 1 <= A <= B <= ${x.rows} points, got '${values['k-range']}'`, { exitCode: 2 });
+      }
+      const ks = Array.from({ length: Number(match[2]) - Number(match[1]) + 1 }, (_, i) => Number(match[1]) + i);
+      const { elbow: curve, chosen_k, method, result } = elbow(x, ks, { restarts, seed });
+      const { iterations: _, ...chosen } = result;
+      return { elbow: curve, chosen_k, method, ...chosen };
     },
   },
   evaluate: {

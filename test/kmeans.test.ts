@@ -1,0 +1,33 @@
+/** KMeans inertia within 1% of scikit-learn's (n_init=10) at every K; the elbow and its knee. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { elbow, kmeans, kneedle, Matrix } from '../pipeline/cluster/kmeans.ts';
+
+const reference = JSON.parse(await readFile(new URL('./fixtures/reference/kmeans-reference.json', import.meta.url), 'utf8')) as { x: number[][]; inertia: Record<string, number> };
+const x = Matrix.from(reference.x);
+
+test('inertia within 1% of scikit-learn KMeans (n_init = 10) for K = 2..10', () => {
+  for (const [k, sk] of Object.entries(reference.inertia)) {
+    const ours = kmeans(x, Number(k), { restarts: 10, seed: 0 });
+    assert.ok(ours.inertia <= sk * 1.01, `K=${k}: ours ${ours.inertia.toFixed(1)}, scikit-learn ${sk.toFixed(1)}`);
+    assert.equal(ours.labels.length, reference.x.length);
+    assert.equal(new Set(ours.labels).size, Number(k), 'no empty cluster');
+  }
+});
+
+test('labels, centroids and inertia agree with each other; seeded runs repeat', () => {
+  const r = kmeans(x, 4, { restarts: 3, seed: 5 });
+  let inertia = 0;
+  reference.x.forEach((row, i) => (inertia += row.reduce((s, v, j) => s + (v - r.centroids[r.labels[i]!]![j]!) ** 2, 0)));
+  assert.ok(Math.abs(inertia - r.inertia) / inertia < 1e-9);
+  assert.deepEqual(kmeans(x, 4, { restarts: 3, seed: 5 }).labels, r.labels);
+});
+
+test('the elbow finds the six blobs; Kneedle picks the bend of a textbook curve', () => {
+  const result = elbow(x, [2, 3, 4, 5, 6, 7, 8, 9, 10], { restarts: 4, seed: 0 });
+  assert.equal(result.method, 'kneedle');
+  assert.equal(result.elbow.length, 9);
+  assert.ok(result.chosen_k >= 4 && result.chosen_k <= 7, `chose ${result.chosen_k}`);
+  assert.equal(kneedle([{ k: 1, inertia: 100 }, { k: 2, inertia: 30 }, { k: 3, inertia: 20 }, { k: 4, inertia: 15 }, { k: 5, inertia: 12 }]), 2);
+});
