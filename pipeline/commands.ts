@@ -211,6 +211,27 @@ export const commands: Record<string, Command> = {
       return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) });
     },
   },
+  tsne: {
+    summary: 'Barnes-Hut t-SNE of an embedding matrix (PCA to 50 dimensions first when wider)',
+    usage: '--input FILE.json [--perplexity 30] [--pca 50] [--theta 0.5] [--seed 0] [--json]',
+    options: {
+      input: { type: 'string', valueName: 'FILE', description: 'JSON: an array of equal-length number arrays' },
+      perplexity: { type: 'string', valueName: 'P', description: 'perplexity (default 30); needs more than 3 x P points' },
+      pca: { type: 'string', valueName: 'D', description: 'PCA to D dimensions first when wider (default 50; 0 turns it off)' },
+      theta: { type: 'string', valueName: 'T', description: 'Barnes-Hut accuracy, 0..1 (default 0.5; smaller is more exact)' },
+      iterations: { type: 'string', valueName: 'N', description: 'gradient steps (default 1000)' },
+      seed: { type: 'string', valueName: 'S', description: 'seed (default 0)' },
+    },
+    async run({ values }) {
+      const { tsne } = await import('./cluster/tsne.ts');
+      const rows = await readNumberRows(requireOption(values, 'input'));
+      const perplexity = values.perplexity === undefined ? 30 : Number(values.perplexity);
+      const theta = values.theta === undefined ? 0.5 : Number(values.theta);
+      if (!(perplexity > 0)) throw new StudyError(`--perplexity must be a positive number, got '${values.perplexity}'`, { exitCode: 2 });
+      if (!(theta >= 0 && theta <= 1)) throw new StudyError(`--theta must be between 0 and 1, got '${values.theta}'`, { exitCode: 2 });
+      return { coordinates: tsne(rows, { perplexity, theta, pcaDimensions: integerOption(values, 'pca', 50, 0), iterations: integerOption(values, 'iterations', 1000, 1), seed: integerOption(values, 'seed', 0, 0) }) };
+    },
+  },
   kmeans: {
     summary: 'KMeans (k-means++ seeding, restarts) at one K, or an elbow over a K range with the knee chosen by Kneedle',
     usage: '--input FILE.json (--k K | --k-range 2..10) [--restarts 10] [--seed 0] [--json]',
