@@ -105,3 +105,30 @@ export interface GradcamData {
     strongest: string;
   }[];
 }
+
+/** `_data/clusters_resnet.json` / `clusters_clip.json`, written by the cluster stages (schema 1). */
+export interface ClusterData {
+  source: 'resnet' | 'clip';
+  /** What KMeans clustered: the embeddings, or their t-SNE map. */
+  space: 'embeddings' | 'tsne';
+  images: number;
+  dimensions: number;
+  /** CLIP embeddings are L2-normalised before clustering. */
+  normalised: boolean;
+  perplexity: number;
+  theta: number;
+  elbow: { k: number; inertia: number }[];
+  /** The knee Kneedle found. */
+  kneedle_k: number;
+  k: number;
+  k_method: 'kneedle' | 'config';
+  inertia: number;
+  overall_rate: number;
+  clusters: (import('./cluster/sales.ts').ClusterSales & {
+    sheet: string;
+    sheet_images: number;
+    top_categories: { category: string; count: number }[];
+  })[];
+  /** The t-SNE map: one point per validation image, with what its tooltip shows. */
+  points: { x: number; y: number; cluster: number; label: 'sold' | 'not_sold'; category: string | null; image: string | null }[];
+}

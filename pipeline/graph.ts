@@ -14,5 +14,16 @@ import { preprocessStage } from './data/preprocess-stage.ts';
 import { trainStage } from './model/train-stage.ts';
 import { evaluateStage } from './evaluate/stage.ts';
 import { gradcamStage } from './explain/stage.ts';
+import { embedResnetStage } from './embed/resnet-stage.ts';
+import { clusterStage } from './cluster/stage.ts';
 
-export const studyStages: StageDefinition[] = [datasetStage, preprocessStage, trainStage, evaluateStage, gradcamStage, reportStage];
+export const studyStages: StageDefinition[] = [
+  datasetStage,
+  preprocessStage,
+  trainStage,
+  evaluateStage,
+  gradcamStage,
+  embedResnetStage,
+  clusterStage('resnet'),
+  reportStage,
+];

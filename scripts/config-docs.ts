@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 interface SchemaNode {
-  type?: string;
+  type?: string | string[];
   enum?: unknown[];
   default?: unknown;
   description?: string;
@@ -23,7 +23,7 @@ export function configRows(schema: SchemaNode, prefix = ''): string[] {
       rows.push(...configRows(node, `${name}.`));
       continue;
     }
-    const type = node.enum ? node.enum.map((v) => JSON.stringify(v)).join(' \\| ') : node.type ?? '';
+    const type = node.enum ? node.enum.map((v) => JSON.stringify(v)).join(' \\| ') : Array.isArray(node.type) ? node.type.join(' \\| ') : node.type ?? '';
     rows.push(`| \`${name}\` | ${type} | \`${JSON.stringify(node.default)}\` | ${node.description ?? ''} |`);
   }
   return rows;

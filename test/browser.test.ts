@@ -63,6 +63,13 @@ test('every page renders in Chromium without errors, external requests or CSP vi
         if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
       });
       await page.goto(site.url + path, { waitUntil: 'networkidle' });
+      // Every picture loads (lazy ones too) and is a real image.
+      await page.evaluate(() => document.querySelectorAll('img').forEach((img) => (img.loading = 'eager')));
+      await page.waitForFunction(() => [...document.images].every((img) => img.complete), undefined, { timeout: 30_000 });
+      const broken = await page.evaluate(() => [...document.images].filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src));
+      assert.deepEqual(broken, [], `${path}: images that did not load`);
+      const missingAlt = await page.evaluate(() => [...document.querySelectorAll('main img')].filter((img) => !img.hasAttribute('alt')).length);
+      assert.equal(missingAlt, 0, `${path}: every picture has alt text`);
       // Hover every chart so that tooltips (which show dataset strings) render too.
       for (const chart of await page.locator('.vega-chart').all()) await chart.hover().catch(() => undefined);
       const containers = await page.locator('.vega-chart').count();

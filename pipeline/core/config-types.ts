@@ -9,6 +9,7 @@ export interface StudyConfig {
   model: ModelConfig;
   train: TrainConfig;
   gradcam: GradcamConfig;
+  cluster: ClusterConfig;
   site: SiteConfig;
 }
 
@@ -67,6 +68,16 @@ export interface GradcamConfig {
   target: 'predicted' | 'sold' | 'not_sold';
   per_group: number;
   image_size: number;
+}
+
+export interface ClusterConfig {
+  k_range: [number, number];
+  resnet_k: number | null;
+  restarts: number;
+  space: 'embeddings' | 'tsne';
+  perplexity: number;
+  theta: number;
+  sheet_size: number;
 }
 
 export interface SiteConfig {

@@ -2,7 +2,7 @@
  * Shapes what the narrative needs from the other stages' outputs: chart-ready rows and
  * wording that follows from the numbers (never written in advance). Pure.
  */
-import type { EvaluateData, TrainData } from '../contracts.ts';
+import type { ClusterData, EvaluateData, TrainData } from '../contracts.ts';
 
 export interface StudyReference {
   report: Record<string, { precision: number; recall: number; 'f1-score': number; support?: number } | number>;
@@ -65,11 +65,20 @@ export interface ReportData {
   loss_rows: { epoch: number; split: 'train' | 'validation'; loss: number }[];
   confusion_rows: { actual: string; predicted: string; count: number; share: number }[];
   roc_rows: { fpr: number; tpr: number }[];
+  /** Per embedding source: chart rows for the elbow and the sell-through bars. */
+  clusters: Record<string, {
+    elbow: { k: number; inertia: number; chosen: boolean }[];
+    sales: { cluster: number; size: number; sold_rate: number; lo: number; hi: number; p_holm: number; overall: number }[];
+    /** Clusters whose sell-through differs from the rest after Holm's correction. */
+    significant: number;
+    lowest_rate: number;
+    highest_rate: number;
+  }>;
   /** Each class's metrics as table rows: class, precision, recall, f1, support. */
   table: { class: string; precision: number; recall: number; f1: number; support: number }[];
 }
 
-export function assembleReport(reference: StudyReference, train?: TrainData, evaluation?: EvaluateData): ReportData {
+export function assembleReport(reference: StudyReference, train?: TrainData, evaluation?: EvaluateData, clusterData: ClusterData[] = []): ReportData {
   const study = metricRows(reference.report as Record<string, unknown>, 'study');
   const ours = evaluation ? metricRows(evaluation.report as unknown as Record<string, unknown>, 'this build') : [];
   const names = ['not_sold', 'sold'];
@@ -90,6 +99,18 @@ export function assembleReport(reference: StudyReference, train?: TrainData, eva
       { epoch: h.epoch, split: 'validation' as const, loss: h.val_loss },
     ]),
     confusion_rows,
+    clusters: Object.fromEntries(
+      clusterData.map((c) => [
+        c.source,
+        {
+          elbow: c.elbow.map((e) => ({ ...e, chosen: e.k === c.k })),
+          sales: c.clusters.map((s) => ({ cluster: s.cluster, size: s.size, sold_rate: s.sold_rate, lo: s.ci95[0], hi: s.ci95[1], p_holm: s.p_holm, overall: c.overall_rate })),
+          significant: c.clusters.filter((s) => s.significant).length,
+          lowest_rate: Math.min(...c.clusters.map((s) => s.sold_rate)),
+          highest_rate: Math.max(...c.clusters.map((s) => s.sold_rate)),
+        },
+      ]),
+    ),
     roc_rows: evaluation?.roc ? evaluation.roc.fpr.map((fpr, i) => ({ fpr, tpr: evaluation.roc!.tpr[i]! })) : [],
     table: evaluation
       ? CLASS_KEYS.map((cls) => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
-import type { EvaluateData, TrainData } from '../contracts.ts';
+import type { ClusterData, EvaluateData, TrainData } from '../contracts.ts';
 import { FileError } from '../core/errors.ts';
 import { assembleReport, type StudyReference } from './assemble.ts';
 import { studyReferencePath } from '../site/globals.ts';
@@ -17,8 +17,8 @@ async function readData<T>(dir: string, name: string): Promise<T | undefined> {
 /** `report`: the narrative's derived data (chart rows, verdicts), in `_data/report.json`. */
 export const reportStage: StageDefinition = {
   name: 'report',
-  version: 2,
-  after: ['train', 'evaluate'],
+  version: 3,
+  after: ['train', 'evaluate', 'cluster-resnet'],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
     const path = studyReferencePath(ctx.loaded);
@@ -29,6 +29,7 @@ export const reportStage: StageDefinition = {
       throw new FileError(path, `cannot read the study's reference figures (${(error as Error).message})`);
     }
     const data = ctx.loaded.resolved.data;
-    await ctx.writeData('report', 2, assembleReport(reference, await readData<TrainData>(data, 'train'), await readData<EvaluateData>(data, 'evaluate')));
+    const clusters = (await Promise.all(['resnet', 'clip'].map((s) => readData<ClusterData>(data, `clusters_${s}`)))).filter((c): c is ClusterData => Boolean(c));
+    await ctx.writeData('report', 3, assembleReport(reference, await readData<TrainData>(data, 'train'), await readData<EvaluateData>(data, 'evaluate'), clusters));
   },
 };

@@ -1,0 +1,131 @@
+/**
+ * `cluster-<source>`: KMeans over the embeddings (CLIP's L2-normalised), K from the elbow
+ * (Kneedle) unless the config sets it, a t-SNE map to draw them, sell-through per cluster
+ * with intervals and Holm-corrected tests, a sample sheet per cluster and a thumbnail per
+ * point for the map's tooltips. Writes `_data/clusters_<source>.json` and pictures.
+ */
+import { readFile, realpath } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import sharp from 'sharp';
+import type { StageDefinition } from '../stages.ts';
+import type { ClusterData } from '../contracts.ts';
+import { keyedUniform } from '../core/random.ts';
+import { splitFile } from '../data/stage.ts';
+import { resolveImagePath } from '../data/image-path.ts';
+import type { Listing } from '../data/types.ts';
+import { readEmbeddings } from '../embed/store.ts';
+import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
+import { elbow, kmeans, Matrix } from './kmeans.ts';
+import { tsne } from './tsne.ts';
+import { salesByCluster } from './sales.ts';
+
+const TILE = 96;
+const THUMB = 64;
+
+export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
+  return {
+    name: `cluster-${source}`,
+    version: 1,
+    after: [`embed-${source}`, 'dataset'],
+    config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails }),
+    async run(ctx) {
+      const { loaded, config } = ctx;
+      const c = config.cluster;
+      const { index, rows } = await readEmbeddings(loaded.resolved.cache, source);
+      if (source === 'clip') for (const r of rows) normalise(r);
+      const x = Matrix.from(rows);
+      const n = x.rows;
+      const perplexity = Math.min(c.perplexity, Math.max(1, (n - 1) / 3 - 0.01));
+      const progress = ctx.logger.progress(`t-SNE of ${n} ${source} embeddings`, 1000);
+      const map = tsne(x, { perplexity, theta: c.theta, seed: config.seed, onIteration: (i) => i % 50 === 0 && progress.tick(50) });
+      progress.done();
+      const space = c.space === 'tsne' ? Matrix.from(map) : x;
+      const [lo, hi] = [Math.max(1, c.k_range[0]), Math.min(c.k_range[1], n)];
+      const ks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+      const curve = elbow(space, ks, { restarts: c.restarts, seed: config.seed });
+      const override = source === 'resnet' ? c.resnet_k : null;
+      const k = override ?? curve.chosen_k;
+      const result = override ? kmeans(space, k, { restarts: c.restarts, seed: config.seed }) : curve.result;
+      const sales = salesByCluster(result.labels, index.labels, k);
+
+      const listings = new Map((JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')).validation as Listing[]).map((l) => [l.id, l]));
+      const realRoot = await realpath(loaded.resolved.images);
+      const mode = config.site.thumbnails;
+      const assets = loaded.resolved.assets;
+      const sitePath = (file: string) => `/assets/generated/${relative(assets, file).split('\\').join('/')}`;
+      const pixels = async (i: number, size: number) => {
+        const path = await resolveImagePath(realRoot, index.images[i]!);
+        return path.ok ? publishablePixels(path.path, size, mode, config.dataset.max_pixels) : Buffer.alloc(size * size * 3, 200);
+      };
+
+      // Thumbnails for the map's tooltips (none when photos are withheld).
+      const thumbs: (string | null)[] = [];
+      for (let i = 0; i < n; i++) {
+        if (mode === 'none') {
+          thumbs.push(null);
+          continue;
+        }
+        const file = join(assets, 'thumbs', `${safeName('t', index.ids[i]!)}.jpg`);
+        await ctx.writeFile(file, await encodeJpeg(await pixels(i, THUMB), THUMB));
+        thumbs.push(sitePath(file));
+      }
+
+      const clusters: ClusterData['clusters'] = [];
+      for (const s of sales.clusters) {
+        const members = result.labels.map((l, i) => (l === s.cluster ? i : -1)).filter((i) => i >= 0);
+        const picked = members.sort((a, b) => keyedUniform(config.seed, `sheet-${source}`, index.ids[a]!) - keyedUniform(config.seed, `sheet-${source}`, index.ids[b]!)).slice(0, c.sheet_size ** 2);
+        const columns = Math.min(c.sheet_size, Math.max(1, picked.length));
+        const rowsCount = Math.ceil(picked.length / columns);
+        const tiles = await Promise.all(picked.map(async (i, t) => ({ input: await sharp(await pixels(i, TILE), { raw: { width: TILE, height: TILE, channels: 3 } }).png().toBuffer(), left: (t % columns) * TILE, top: Math.floor(t / columns) * TILE })));
+        const sheet = await sharp({ create: { width: columns * TILE, height: Math.max(1, rowsCount) * TILE, channels: 3, background: '#ffffff' } }).composite(tiles).jpeg({ quality: 80, mozjpeg: true }).toBuffer();
+        const sheetFile = join(assets, 'clusters', `${source}-${s.cluster}.jpg`);
+        await ctx.writeFile(sheetFile, sheet);
+        const categories = new Map<string, number>();
+        for (const i of members) {
+          const category = listings.get(index.ids[i]!)?.category;
+          if (category) categories.set(category, (categories.get(category) ?? 0) + 1);
+        }
+        clusters.push({
+          ...s,
+          sheet: sitePath(sheetFile),
+          sheet_images: picked.length,
+          top_categories: [...categories].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([category, count]) => ({ category, count })),
+        });
+      }
+      const round = (v: number) => Math.round(v * 1000) / 1000;
+      const data: ClusterData = {
+        source,
+        space: c.space,
+        images: n,
+        dimensions: index.dim,
+        normalised: source === 'clip',
+        perplexity,
+        theta: c.theta,
+        elbow: curve.elbow,
+        kneedle_k: curve.chosen_k,
+        k,
+        k_method: override ? 'config' : 'kneedle',
+        inertia: result.inertia,
+        overall_rate: sales.overall_rate,
+        clusters,
+        points: map.map(([px, py], i) => ({
+          x: round(px!),
+          y: round(py!),
+          cluster: result.labels[i]!,
+          label: index.labels[i] ? 'sold' : 'not_sold',
+          category: listings.get(index.ids[i]!)?.category ?? null,
+          image: thumbs[i] ?? null,
+        })),
+      };
+      await ctx.writeData(`clusters_${source}`, 1, data);
+      ctx.logger.info(`  ${source}: K = ${k} (${data.k_method}), overall sell-through ${(sales.overall_rate * 100).toFixed(1)}%`);
+    },
+  };
+}
+
+function normalise(row: Float32Array): void {
+  let norm = 0;
+  for (const v of row) norm += v * v;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < row.length; i++) row[i]! /= norm;
+}
