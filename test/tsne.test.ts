@@ -38,3 +38,19 @@ test('PCA finds the directions of largest variance, in order', () => {
   assert.ok(Math.abs(variances[0]! - 2 * (100 / 12)) / (2 * (100 / 12)) < 0.15, `first variance ${variances[0]}`);
   assert.equal(projected.cols, 2);
 });
+
+test('PCA through the Gram matrix (fewer points than dimensions): scores have the reported variances', () => {
+  const random = createRandom(21);
+  const rows = Array.from({ length: 40 }, () => Array.from({ length: 60 }, (_, d) => (d < 3 ? 5 : 1) * (random() - 0.5)));
+  const { projected, variances } = pca(Matrix.from(rows), 3);
+  for (let c = 0; c < 3; c++) {
+    let mean = 0;
+    for (let i = 0; i < 40; i++) mean += projected.data[i * 3 + c]! / 40;
+    let v = 0;
+    for (let i = 0; i < 40; i++) v += (projected.data[i * 3 + c]! - mean) ** 2 / 39;
+    assert.ok(Math.abs(v - variances[c]!) / variances[c]! < 1e-6, `component ${c}: ${v} vs ${variances[c]}`);
+  }
+  assert.ok(variances[0]! > variances[1]! && variances[1]! > variances[2]!);
+  // The three dimensions with 5x the spread dominate: about 25/12 each.
+  assert.ok(variances[2]! > 1, `third variance ${variances[2]}`);
+});
