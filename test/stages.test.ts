@@ -229,3 +229,11 @@ console.log('finished');
   assert.match(await runScript('b', false, false), /finished/);
   assert.equal(await readFile(path, 'utf8'), 'b'.repeat(65536 * 64));
 });
+
+test('a stage cannot write outside the project folder', async () => {
+  const loaded = await makeProject();
+  const escaping: StageDefinition = { name: 'escape', version: 1, run: (ctx) => ctx.writeFile(join(loaded.root, '..', 'escaped.txt'), 'x') };
+  await assert.rejects(build(loaded, [escaping]), /stage 'escape' tried to write .*escaped\.txt, outside the project folder/);
+  const absolute: StageDefinition = { name: 'absolute', version: 1, run: (ctx) => ctx.writeFile('/tmp/escaped.txt', 'x') };
+  await assert.rejects(build(loaded, [absolute]), /outside the project folder/);
+});

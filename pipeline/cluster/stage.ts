@@ -25,7 +25,7 @@ const THUMB = 64;
 export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
   return {
     name: `cluster-${source}`,
-    version: 1,
+    version: 2,
     after: [`embed-${source}`, 'dataset'],
     config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails }),
     async run(ctx) {
