@@ -211,6 +211,48 @@ export const commands: Record<string, Command> = {
       return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) });
     },
   },
+  'embed-clip': {
+    summary: 'CLIP image embeddings of photos (transformers.js), raw image_embeds unless --normalize',
+    usage: '--model DIR|HUB_ID --images FILE... [--normalize] [--json]',
+    positionals: true,
+    options: {
+      model: { type: 'string', valueName: 'DIR|ID', description: 'a local transformers.js model folder or a hub id (default Xenova/clip-vit-base-patch32, pinned)' },
+      images: { type: 'string', multiple: true, valueName: 'FILE', description: 'photos (more may follow as arguments)' },
+      normalize: { type: 'boolean', description: 'L2-normalise each embedding' },
+      dtype: { type: 'string', valueName: 'fp32|q8', description: 'weights to load (default fp32)' },
+      config: configOption,
+    },
+    async run({ values, positionals }) {
+      const images = [...((values.images as string[] | undefined) ?? []), ...positionals];
+      if (images.length === 0) throw new StudyError('--images needs at least one photo', { exitCode: 2 });
+      const dtype = (values.dtype as string | undefined) ?? 'fp32';
+      if (dtype !== 'fp32' && dtype !== 'q8') throw new StudyError(`--dtype must be fp32 or q8, got '${dtype}'`, { exitCode: 2 });
+      const loaded = values.config ? await loadConfig(values.config as string) : undefined;
+      const { loadClip, clipPixels, CLIP_DEFAULT } = await import('./embed/clip.ts');
+      const clip = await loadClip({ model: (values.model as string | undefined) ?? CLIP_DEFAULT.id, root: process.cwd(), cacheDir: loaded?.resolved.cache ?? '.cache', dtype });
+      try {
+        const per = 3 * clip.preprocessor.crop.height * clip.preprocessor.crop.width;
+        const pixels = new Float32Array(images.length * per);
+        for (const [i, image] of images.entries()) {
+          try {
+            pixels.set(await clipPixels(image, clip.preprocessor), i * per);
+          } catch (error) {
+            throw new StudyError(`${image}: cannot be read as an image (${(error as Error).message})`);
+          }
+        }
+        const { data, dim } = await clip.embed(pixels, images.length);
+        const embeddings = images.map((_, i) => {
+          const row = Array.from(data.subarray(i * dim, (i + 1) * dim));
+          if (!values.normalize) return row;
+          const norm = Math.sqrt(row.reduce((s, v) => s + v * v, 0)) || 1;
+          return row.map((v) => v / norm);
+        });
+        return { model: clip.name, embeddings };
+      } finally {
+        await clip.dispose();
+      }
+    },
+  },
   tsne: {
     summary: 'Barnes-Hut t-SNE of an embedding matrix (PCA to 50 dimensions first when wider)',
     usage: '--input FILE.json [--perplexity 30] [--pca 50] [--theta 0.5] [--seed 0] [--json]',

@@ -132,3 +132,15 @@ export interface ClusterData {
   /** The t-SNE map: one point per validation image, with what its tooltip shows. */
   points: { x: number; y: number; cluster: number; label: 'sold' | 'not_sold'; category: string | null; image: string | null }[];
 }
+
+/** `_data/clip.json`, written by the `embed-clip` stage (schema 1). */
+export interface ClipData {
+  status: 'ran' | 'not_run';
+  model: string;
+  /** Why it did not run. */
+  reason: string | null;
+  /** How to make it run. */
+  enable: string | null;
+  images: number;
+  dimensions: number;
+}

@@ -16,6 +16,7 @@ import { evaluateStage } from './evaluate/stage.ts';
 import { gradcamStage } from './explain/stage.ts';
 import { embedResnetStage } from './embed/resnet-stage.ts';
 import { clusterStage } from './cluster/stage.ts';
+import { embedClipStage } from './embed/clip-stage.ts';
 
 export const studyStages: StageDefinition[] = [
   datasetStage,
@@ -25,5 +26,7 @@ export const studyStages: StageDefinition[] = [
   gradcamStage,
   embedResnetStage,
   clusterStage('resnet'),
+  embedClipStage,
+  clusterStage('clip'),
   reportStage,
 ];

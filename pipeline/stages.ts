@@ -163,6 +163,11 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
       };
     }
     await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
+    // Outputs the previous run wrote and this one did not are stale: remove them, so that no
+    // page shows results of a configuration that no longer applies.
+    for (const path of Object.keys(previous?.outputs ?? {})) {
+      if (!(path in record.outputs)) await rm(resolve(loaded.root, path), { force: true });
+    }
     await stage.afterCommit?.(loaded);
     records.set(stage.name, record);
     reports.push({ name: stage.name, fingerprint, status: 'ran', seconds: record.seconds, notes: context.notes });

@@ -58,3 +58,16 @@ test('hostile strings from the dataset render inert on the data-quality page', a
   assert.match(html, /<td>too_large<\/td>/);
   assert.match(html, /<td>outside_root<\/td>/);
 });
+
+test('without a CLIP model (offline, hub id) the stage says why and the report marks CLIP as not run', async () => {
+  const loaded = await makeSiteProject({ clip: { model: 'Xenova/clip-vit-base-patch32' } });
+  await runStages(studyStages, loaded, { logger: createRecordingLogger() });
+  const clip = JSON.parse(await readFile(join(loaded.resolved.data, 'clip.json'), 'utf8'));
+  assert.equal(clip.status, 'not_run');
+  assert.match(clip.enable, /network access|local folder/);
+  assert.deepEqual((await readdir(loaded.resolved.data)).filter((n) => n === 'clusters_clip.json'), []);
+  await buildSite(loaded, createRecordingLogger());
+  const html = await readFile(join(loaded.resolved.site, 'index.html'), 'utf8');
+  assert.match(html, /The CLIP sections did not run in this build/);
+  assert.match(html, /Clustering the fine-tuned network/);
+});

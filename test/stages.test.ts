@@ -237,3 +237,22 @@ test('a stage cannot write outside the project folder', async () => {
   const absolute: StageDefinition = { name: 'absolute', version: 1, run: (ctx) => ctx.writeFile('/tmp/escaped.txt', 'x') };
   await assert.rejects(build(loaded, [absolute]), /outside the project folder/);
 });
+
+test('an output the previous run wrote and this run did not is removed', async () => {
+  const loaded = await makeProject();
+  let write = true;
+  const stage: StageDefinition = {
+    name: 'optional',
+    version: 1,
+    config: () => write,
+    run: async (ctx) => {
+      await ctx.writeData('always', 1, { ok: true });
+      if (write) await ctx.writeData('sometimes', 1, { ok: true });
+    },
+  };
+  await build(loaded, [stage]);
+  assert.ok((await readdir(loaded.resolved.data)).includes('sometimes.json'));
+  write = false;
+  await build(loaded, [stage]);
+  assert.deepEqual((await readdir(loaded.resolved.data)).filter((n) => n.endsWith('.json')).sort(), ['always.json']);
+});

@@ -13,7 +13,7 @@ import { keyedUniform } from '../core/random.ts';
 import { splitFile } from '../data/stage.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
-import { readEmbeddings } from '../embed/store.ts';
+import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
 import { elbow, kmeans, Matrix } from './kmeans.ts';
 import { tsne } from './tsne.ts';
@@ -27,10 +27,14 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
     name: `cluster-${source}`,
     version: 2,
     after: [`embed-${source}`, 'dataset'],
-    config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails }),
+    config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined }),
     async run(ctx) {
       const { loaded, config } = ctx;
       const c = config.cluster;
+      if (!(await embeddingsExist(loaded.resolved.cache, source))) {
+        ctx.logger.info(`  no ${source} embeddings (the embed-${source} stage did not run): nothing to cluster`);
+        return;
+      }
       const { index, rows } = await readEmbeddings(loaded.resolved.cache, source);
       if (source === 'clip') for (const r of rows) normalise(r);
       const x = Matrix.from(rows);
@@ -43,7 +47,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       const [lo, hi] = [Math.max(1, c.k_range[0]), Math.min(c.k_range[1], n)];
       const ks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
       const curve = elbow(space, ks, { restarts: c.restarts, seed: config.seed });
-      const override = source === 'resnet' ? c.resnet_k : null;
+      const override = source === 'resnet' ? c.resnet_k : config.clip.k;
       const k = override ?? curve.chosen_k;
       const result = override ? kmeans(space, k, { restarts: c.restarts, seed: config.seed }) : curve.result;
       const sales = salesByCluster(result.labels, index.labels, k);

@@ -9,6 +9,7 @@ export interface StudyConfig {
   model: ModelConfig;
   train: TrainConfig;
   gradcam: GradcamConfig;
+  clip: ClipConfig;
   cluster: ClusterConfig;
   site: SiteConfig;
 }
@@ -68,6 +69,13 @@ export interface GradcamConfig {
   target: 'predicted' | 'sold' | 'not_sold';
   per_group: number;
   image_size: number;
+}
+
+export interface ClipConfig {
+  model: string;
+  dtype: 'fp32' | 'q8';
+  batch_size: number;
+  k: number | null;
 }
 
 export interface ClusterConfig {

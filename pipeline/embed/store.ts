@@ -1,5 +1,5 @@
 /** Embedding matrices on disk: `<name>.f32` (N x D float32, row-major) and `<name>.json` (ids). */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileError } from '../core/errors.ts';
 
@@ -28,4 +28,13 @@ export async function readEmbeddings(cache: string, name: string): Promise<{ ind
   }
   const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   return { index, rows: index.ids.map((_, i) => all.slice(i * index.dim, (i + 1) * index.dim)) };
+}
+
+export async function embeddingsExist(cache: string, name: string): Promise<boolean> {
+  try {
+    await access(embeddingPaths(cache, name).index);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -18,7 +18,7 @@ async function readData<T>(dir: string, name: string): Promise<T | undefined> {
 export const reportStage: StageDefinition = {
   name: 'report',
   version: 3,
-  after: ['train', 'evaluate', 'cluster-resnet'],
+  after: ['train', 'evaluate', 'cluster-resnet', 'cluster-clip'],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
     const path = studyReferencePath(ctx.loaded);

@@ -25,6 +25,8 @@ export async function makeSiteProject(raw: Record<string, unknown> = {}): Promis
     preprocess: { size: 32 },
     model: { weights: 'none', blocks: [1, 1, 1, 1], width_per_group: 4 },
     train: { epochs: 1, batch_size: 8, micro_batch: 8 },
+    // The tiny CLIP fixture stands in for the hub model (tests download nothing).
+    clip: { model: join(repoRoot, 'test/fixtures/tiny-clip/model') },
   };
   await writeFile(file, JSON.stringify({ ...small, ...raw, dataset: { ...dataset, ...((raw.dataset as object) ?? {}) } }));
   return loadConfig(file);

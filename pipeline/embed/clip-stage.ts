@@ -1,0 +1,88 @@
+/**
+ * `embed-clip`: CLIP image embeddings of the validation photos (from the original files, at
+ * CLIP's own input size), raw image_embeds in `<cache>/embed/clip.f32`; the cluster stage
+ * L2-normalises them. Without the model (offline, no local copy) the stage says so, writes
+ * `_data/clip.json` with the reason and how to enable it, and the report marks CLIP as not run.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, realpath } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { StageDefinition } from '../stages.ts';
+import type { ClipData } from '../contracts.ts';
+import type { LoadedConfig } from '../core/config-types.ts';
+import { errorMessage } from '../core/errors.ts';
+import { splitFile } from '../data/stage.ts';
+import { resolveImagePath } from '../data/image-path.ts';
+import type { Listing } from '../data/types.ts';
+import { clipPixels, CLIP_DEFAULT, loadClip } from './clip.ts';
+import { embeddingPaths, type EmbeddingIndex } from './store.ts';
+
+/** Where the model is (or would be): a local folder, or transformers.js' cache of the hub id. */
+function modelLocation(loaded: LoadedConfig): string {
+  const local = resolve(loaded.root, loaded.config.clip.model);
+  return existsSync(join(local, 'config.json')) ? local : join(loaded.resolved.cache, 'models', 'transformers', loaded.config.clip.model);
+}
+
+export const embedClipStage: StageDefinition = {
+  name: 'embed-clip',
+  version: 1,
+  after: ['dataset'],
+  config: (c) => ({ clip: { model: c.clip.model, dtype: c.clip.dtype }, max_pixels: c.dataset.max_pixels }),
+  // The model's files are an input: once a model appears in the cache, the stage runs again.
+  inputs: (loaded) => [modelLocation(loaded)],
+  async run(ctx) {
+    const { loaded, config } = ctx;
+    let clip;
+    try {
+      clip = await loadClip({ model: config.clip.model, root: loaded.root, cacheDir: loaded.resolved.cache, dtype: config.clip.dtype });
+    } catch (error) {
+      const reason = errorMessage(error).split('\n')[0]!;
+      ctx.logger.warn(`CLIP embeddings not computed: ${reason}`);
+      const data: ClipData = {
+        status: 'not_run',
+        model: config.clip.model,
+        reason,
+        enable: `Run once with network access (the model ${CLIP_DEFAULT.id} is downloaded into ${join(loaded.config.paths.cache, 'models')}), or set clip.model to a local folder in the transformers.js layout.`,
+        images: 0,
+        dimensions: 0,
+      };
+      await ctx.writeData('clip', 1, data);
+      ctx.notes.clip = 'not run';
+      return;
+    }
+    const listings = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')).validation as Listing[];
+    const realRoot = await realpath(loaded.resolved.images);
+    const p = clip.preprocessor;
+    const per = 3 * p.crop.height * p.crop.width;
+    const rows: Float32Array[] = [];
+    let dim = 0;
+    const progress = ctx.logger.progress('CLIP embeddings', listings.length);
+    try {
+      for (let start = 0; start < listings.length; start += config.clip.batch_size) {
+        const batch = listings.slice(start, start + config.clip.batch_size);
+        const pixels = new Float32Array(batch.length * per);
+        await Promise.all(
+          batch.map(async (listing, i) => {
+            const path = await resolveImagePath(realRoot, listing.image);
+            if (!path.ok) throw new Error(`${listing.image}: ${path.detail}`);
+            pixels.set(await clipPixels(path.path, p, config.dataset.max_pixels), i * per);
+          }),
+        );
+        const out = await clip.embed(pixels, batch.length);
+        dim = out.dim;
+        for (let i = 0; i < batch.length; i++) rows.push(out.data.slice(i * dim, (i + 1) * dim));
+        progress.tick(batch.length);
+      }
+      progress.done();
+    } finally {
+      await clip.dispose();
+    }
+    const paths = embeddingPaths(loaded.resolved.cache, 'clip');
+    const flat = new Float32Array(rows.length * dim);
+    rows.forEach((r, i) => flat.set(r, i * dim));
+    const index: EmbeddingIndex = { schema: 1, ids: listings.map((l) => l.id), images: listings.map((l) => l.image), labels: listings.map((l) => (l.label === 'sold' ? 1 : 0)), dim };
+    await ctx.writeFile(paths.data, new Uint8Array(flat.buffer));
+    await ctx.writeFile(paths.index, JSON.stringify(index));
+    await ctx.writeData('clip', 1, { status: 'ran', model: clip.name, reason: null, enable: null, images: rows.length, dimensions: dim } satisfies ClipData);
+  },
+};
