@@ -120,7 +120,11 @@ export async function loadClip(options: LoadClipOptions): Promise<ClipModel> {
       ? JSON.parse(await readFile(join(local, 'preprocessor_config.json'), 'utf8'))
       : ((await transformers.AutoProcessor.from_pretrained(id, { revision } as never)) as unknown as { image_processor: { config: Record<string, unknown> } }).image_processor.config;
   } catch (error) {
-    throw new StudyError(`CLIP model ${options.model} could not be loaded: ${(error as Error).message}`, { cause: error });
+    const message = (error as Error).message;
+    const why = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED/i.test(message)
+      ? `the Hugging Face hub cannot be reached (${message}) and the model is not in ${env.cacheDir}`
+      : message;
+    throw new StudyError(`CLIP model ${options.model} could not be loaded: ${why}`, { cause: error });
   }
   const preprocessor = parsePreprocessor(preprocessorConfig);
   return {
