@@ -144,3 +144,27 @@ export interface ClipData {
   images: number;
   dimensions: number;
 }
+
+interface ModelSummary {
+  name: string;
+  accuracy: number;
+  f1_macro: number;
+  roc_auc: number | null;
+  ci95: Evaluation['ci95'];
+  report: Evaluation['report'];
+}
+
+/** `_data/baselines.json`, written by the `baselines` stage (schema 1). */
+export interface BaselinesData {
+  resnet: ModelSummary;
+  /** Logistic regression on the manifest's metadata; null when the manifest has none. */
+  metadata: (ModelSummary & { features: string[] }) | null;
+  /** Logistic regression on CLIP embeddings; null when CLIP did not run. */
+  clip_probe: ModelSummary | null;
+  /** The models that ran, in table order. */
+  models: ModelSummary[];
+  /** Chart rows: model x metric with 95% bootstrap intervals. */
+  rows: { model: string; metric: string; value: number; lo: number; hi: number }[];
+  /** The model with the highest ROC AUC. */
+  best: string;
+}

@@ -17,6 +17,7 @@ import { gradcamStage } from './explain/stage.ts';
 import { embedResnetStage } from './embed/resnet-stage.ts';
 import { clusterStage } from './cluster/stage.ts';
 import { embedClipStage } from './embed/clip-stage.ts';
+import { baselinesStage } from './baselines/stage.ts';
 
 export const studyStages: StageDefinition[] = [
   datasetStage,
@@ -28,5 +29,6 @@ export const studyStages: StageDefinition[] = [
   clusterStage('resnet'),
   embedClipStage,
   clusterStage('clip'),
+  baselinesStage,
   reportStage,
 ];

@@ -25,7 +25,7 @@ function modelLocation(loaded: LoadedConfig): string {
 
 export const embedClipStage: StageDefinition = {
   name: 'embed-clip',
-  version: 1,
+  version: 2,
   after: ['dataset'],
   config: (c) => ({ clip: { model: c.clip.model, dtype: c.clip.dtype }, max_pixels: c.dataset.max_pixels }),
   // The model's files are an input: once a model appears in the cache, the stage runs again.
@@ -50,14 +50,16 @@ export const embedClipStage: StageDefinition = {
       ctx.notes.clip = 'not run';
       return;
     }
-    const listings = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')).validation as Listing[];
+    const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as { train: Listing[]; validation: Listing[] };
     const realRoot = await realpath(loaded.resolved.images);
     const p = clip.preprocessor;
     const per = 3 * p.crop.height * p.crop.width;
-    const rows: Float32Array[] = [];
     let dim = 0;
-    const progress = ctx.logger.progress('CLIP embeddings', listings.length);
+    // Validation photos are clustered; training photos feed the linear probe (baselines stage).
     try {
+     for (const [name, listings] of [['clip', split.validation], ['clip-train', split.train]] as const) {
+      const rows: Float32Array[] = [];
+      const progress = ctx.logger.progress(`CLIP embeddings (${name === 'clip' ? 'validation' : 'train'})`, listings.length);
       for (let start = 0; start < listings.length; start += config.clip.batch_size) {
         const batch = listings.slice(start, start + config.clip.batch_size);
         const pixels = new Float32Array(batch.length * per);
@@ -74,15 +76,16 @@ export const embedClipStage: StageDefinition = {
         progress.tick(batch.length);
       }
       progress.done();
+      const paths = embeddingPaths(loaded.resolved.cache, name);
+      const flat = new Float32Array(rows.length * dim);
+      rows.forEach((r, i) => flat.set(r, i * dim));
+      const index: EmbeddingIndex = { schema: 1, ids: listings.map((l) => l.id), images: listings.map((l) => l.image), labels: listings.map((l) => (l.label === 'sold' ? 1 : 0)), dim };
+      await ctx.writeFile(paths.data, new Uint8Array(flat.buffer));
+      await ctx.writeFile(paths.index, JSON.stringify(index));
+     }
     } finally {
       await clip.dispose();
     }
-    const paths = embeddingPaths(loaded.resolved.cache, 'clip');
-    const flat = new Float32Array(rows.length * dim);
-    rows.forEach((r, i) => flat.set(r, i * dim));
-    const index: EmbeddingIndex = { schema: 1, ids: listings.map((l) => l.id), images: listings.map((l) => l.image), labels: listings.map((l) => (l.label === 'sold' ? 1 : 0)), dim };
-    await ctx.writeFile(paths.data, new Uint8Array(flat.buffer));
-    await ctx.writeFile(paths.index, JSON.stringify(index));
-    await ctx.writeData('clip', 1, { status: 'ran', model: clip.name, reason: null, enable: null, images: rows.length, dimensions: dim } satisfies ClipData);
+    await ctx.writeData('clip', 1, { status: 'ran', model: clip.name, reason: null, enable: null, images: split.validation.length + split.train.length, dimensions: dim } satisfies ClipData);
   },
 };

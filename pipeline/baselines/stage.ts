@@ -1,0 +1,75 @@
+/**
+ * `baselines`: two comparisons beyond the study, on the same split and with the same report.
+ *  - a metadata-only model (logistic regression on what the manifest says: category, brand,
+ *    price...): the honest control for "the photo alone";
+ *  - a linear probe on CLIP embeddings (logistic regression on the training photos' L2-normalised
+ *    embeddings): does a general-purpose representation beat the fine-tuned CNN?
+ * Writes `_data/baselines.json`.
+ */
+import { readFile } from 'node:fs/promises';
+import type { StageDefinition } from '../stages.ts';
+import type { BaselinesData, EvaluateData } from '../contracts.ts';
+import { splitFile } from '../data/stage.ts';
+import type { Listing } from '../data/types.ts';
+import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
+import { evaluatePredictions } from '../evaluate/evaluate.ts';
+import { fitLogistic, predictProbability } from './logistic.ts';
+import { metadataFeatures } from './metadata.ts';
+
+function summary(name: string, evaluation: ReturnType<typeof evaluatePredictions>) {
+  return {
+    name,
+    accuracy: evaluation.report.accuracy,
+    f1_macro: evaluation.report['macro avg']['f1-score'],
+    roc_auc: evaluation.roc_auc,
+    ci95: evaluation.ci95,
+    report: evaluation.report,
+  };
+}
+
+function normalise(row: Float32Array): Float32Array {
+  const norm = Math.hypot(...row) || 1;
+  return row.map((v) => v / norm);
+}
+
+export const baselinesStage: StageDefinition = {
+  name: 'baselines',
+  version: 1,
+  after: ['dataset', 'evaluate', 'embed-clip'],
+  config: (c) => ({ columns: c.dataset.columns }),
+  async run(ctx) {
+    const { loaded, config } = ctx;
+    const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as { train: Listing[]; validation: Listing[] };
+    const yTrain = split.train.map((l) => (l.label === 'sold' ? 1 : 0));
+    const yValidation = split.validation.map((l) => (l.label === 'sold' ? 1 : 0));
+
+    const space = metadataFeatures(split.train, [config.dataset.columns.group, config.dataset.columns.sold_at, 'sold_at']);
+    let metadata: BaselinesData['metadata'] = null;
+    if (space.names.length > 0) {
+      const model = fitLogistic(split.train.map(space.encode), yTrain);
+      const scores = split.validation.map((l) => predictProbability(model, space.encode(l)));
+      metadata = { ...summary('metadata only', evaluatePredictions(yValidation, { scores })), features: space.names };
+    }
+
+    let clipProbe: BaselinesData['clip_probe'] = null;
+    if ((await embeddingsExist(loaded.resolved.cache, 'clip')) && (await embeddingsExist(loaded.resolved.cache, 'clip-train'))) {
+      const train = await readEmbeddings(loaded.resolved.cache, 'clip-train');
+      const validation = await readEmbeddings(loaded.resolved.cache, 'clip');
+      const model = fitLogistic(train.rows.map(normalise), train.index.labels);
+      const scores = validation.rows.map((r) => predictProbability(model, normalise(r)));
+      clipProbe = summary('CLIP linear probe', evaluatePredictions(validation.index.labels, { scores }));
+    }
+
+    const evaluate = JSON.parse(await readFile(`${loaded.resolved.data}/evaluate.json`, 'utf8')) as EvaluateData;
+    const resnet = summary('fine-tuned ResNet', { ...evaluate, warnings: [] });
+    const models = [resnet, clipProbe, metadata].filter((m): m is NonNullable<typeof m> => m !== null);
+    const rows = models.flatMap((m) => [
+      { model: m.name, metric: 'accuracy', value: m.accuracy, lo: m.ci95.accuracy[0], hi: m.ci95.accuracy[1] },
+      { model: m.name, metric: 'macro F1', value: m.f1_macro, lo: m.ci95.f1_macro[0], hi: m.ci95.f1_macro[1] },
+      ...(m.roc_auc !== null && m.ci95.roc_auc ? [{ model: m.name, metric: 'ROC AUC', value: m.roc_auc, lo: m.ci95.roc_auc[0], hi: m.ci95.roc_auc[1] }] : []),
+    ]);
+    const data: BaselinesData = { resnet, metadata, clip_probe: clipProbe, models, rows, best: models.reduce((a, b) => ((b.roc_auc ?? b.accuracy) > (a.roc_auc ?? a.accuracy) ? b : a)).name };
+    await ctx.writeData('baselines', 1, data);
+    ctx.logger.info(`  ${models.map((m) => `${m.name}: accuracy ${m.accuracy.toFixed(3)}, AUC ${m.roc_auc?.toFixed(3) ?? 'n/a'}`).join('; ')}`);
+  },
+};
