@@ -10,6 +10,7 @@ import { makeSiteProject } from './helpers/site.ts';
 
 test('a page that names a missing _data key fails the build, naming the page and the key', async () => {
   const loaded = await makeSiteProject();
+  await runStages(studyStages, loaded, { logger: createRecordingLogger() });
   await writeFile(join(loaded.resolved.content, 'bad.md'), '---\ntitle: Bad\n---\nAccuracy was {{ study_reference.report.nope | fixed: 2 }}.\n');
   await assert.rejects(buildSite(loaded, createRecordingLogger()), (error: Error) => {
     assert.match(error.message, /bad\.md/);
@@ -70,4 +71,18 @@ test('without a CLIP model (offline, hub id) the stage says why and the report m
   const html = await readFile(join(loaded.resolved.site, 'index.html'), 'utf8');
   assert.match(html, /The CLIP sections did not run in this build/);
   assert.match(html, /Clustering the fine-tuned network/);
+});
+
+test('one page per cluster, with its statistics and escaped category names', async () => {
+  const loaded = await makeSiteProject();
+  await runStages(studyStages, loaded, { logger: createRecordingLogger() });
+  await buildSite(loaded, createRecordingLogger());
+  const report = JSON.parse(await readFile(join(loaded.resolved.data, 'report.json'), 'utf8'));
+  const pages = await readdir(join(loaded.resolved.site, 'clusters'));
+  assert.deepEqual(pages.sort(), report.cluster_pages.map((p: { slug: string }) => p.slug).sort());
+  for (const slug of pages) {
+    const html = await readFile(join(loaded.resolved.site, 'clusters', slug, 'index.html'), 'utf8');
+    assert.match(html, /Two-proportion z-test against the rest/);
+    assert.doesNotMatch(html, /<img src=x|<script>alert|undefined|NaN/);
+  }
 });

@@ -74,6 +74,8 @@ export interface ReportData {
     lowest_rate: number;
     highest_rate: number;
   }>;
+  /** One entry per cluster of every source: what its generated page shows. */
+  cluster_pages: (ClusterData['clusters'][number] & { source: string; label: string; k: number; overall_rate: number; slug: string })[];
   /** Each class's metrics as table rows: class, precision, recall, f1, support. */
   table: { class: string; precision: number; recall: number; f1: number; support: number }[];
 }
@@ -110,6 +112,9 @@ export function assembleReport(reference: StudyReference, train?: TrainData, eva
           highest_rate: Math.max(...c.clusters.map((s) => s.sold_rate)),
         },
       ]),
+    ),
+    cluster_pages: clusterData.flatMap((c) =>
+      c.clusters.map((s) => ({ ...s, source: c.source, label: c.source === 'clip' ? 'CLIP' : 'ResNet', k: c.k, overall_rate: c.overall_rate, slug: `${c.source}-${s.cluster}` })),
     ),
     roc_rows: evaluation?.roc ? evaluation.roc.fpr.map((fpr, i) => ({ fpr, tpr: evaluation.roc!.tpr[i]! })) : [],
     table: evaluation

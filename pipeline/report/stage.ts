@@ -17,7 +17,7 @@ async function readData<T>(dir: string, name: string): Promise<T | undefined> {
 /** `report`: the narrative's derived data (chart rows, verdicts), in `_data/report.json`. */
 export const reportStage: StageDefinition = {
   name: 'report',
-  version: 3,
+  version: 4,
   after: ['train', 'evaluate', 'cluster-resnet', 'cluster-clip'],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
@@ -30,6 +30,6 @@ export const reportStage: StageDefinition = {
     }
     const data = ctx.loaded.resolved.data;
     const clusters = (await Promise.all(['resnet', 'clip'].map((s) => readData<ClusterData>(data, `clusters_${s}`)))).filter((c): c is ClusterData => Boolean(c));
-    await ctx.writeData('report', 3, assembleReport(reference, await readData<TrainData>(data, 'train'), await readData<EvaluateData>(data, 'evaluate'), clusters));
+    await ctx.writeData('report', 4, assembleReport(reference, await readData<TrainData>(data, 'train'), await readData<EvaluateData>(data, 'evaluate'), clusters));
   },
 };
