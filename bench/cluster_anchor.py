@@ -1,6 +1,6 @@
 """scikit-learn anchors for bench/run.ts: Barnes-Hut TSNE and KMeans on the same arrays.
 Usage: cluster_anchor.py tsne FILE.npy | kmeans FILE.npy K_MIN K_MAX RESTARTS. Prints JSON."""
-import json, sys, time
+import json, resource, sys, time
 import numpy as np
 
 mode, path = sys.argv[1], sys.argv[2]
@@ -11,7 +11,7 @@ if mode == "tsne":
     y = TSNE(n_components=2, perplexity=30, init="pca", learning_rate="auto", random_state=0).fit_transform(x)
     seconds = time.perf_counter() - t
     sub = np.random.RandomState(0).permutation(len(x))[:5000]
-    print(json.dumps({"seconds": seconds, "trustworthiness": float(trustworthiness(x[sub], y[sub], n_neighbors=10))}))
+    print(json.dumps({"seconds": seconds, "trustworthiness": float(trustworthiness(x[sub], y[sub], n_neighbors=10)), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
 else:
     from sklearn.cluster import KMeans
     k_min, k_max, restarts = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

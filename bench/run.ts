@@ -19,12 +19,15 @@ import { studyStages } from '../pipeline/graph.ts';
 import { spawnSync } from 'node:child_process';
 import { tsne, trustworthiness } from '../pipeline/cluster/tsne.ts';
 import { kmeans, Matrix } from '../pipeline/cluster/kmeans.ts';
-import { createRandom, keyedUniform, normal } from '../pipeline/core/random.ts';
+import { keyedUniform } from '../pipeline/core/random.ts';
 import { PIL_RESIZE, pythonHas, runPython } from './anchors.ts';
+import { blobs, writeNpy } from './arrays.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' } } });
 const quick = Boolean(values.quick);
+// --full adds t-SNE at 62,500 points (several minutes on each side).
+const full = Boolean(values.full);
 
 interface Row {
   work: string;
@@ -145,31 +148,14 @@ async function benchModel() {
   }
 }
 
-/** Clustered test data: `centers` Gaussian blobs in `dims` dimensions (seeded). */
-function blobs(n: number, dims: number, centers: number, seed: number): number[][] {
-  const random = createRandom(seed);
-  const means = Array.from({ length: centers }, () => Array.from({ length: dims }, () => (random() - 0.5) * 20));
-  return Array.from({ length: n }, (_, i) => means[i % centers]!.map((m) => m + normal(random) * 2));
-}
 
-/** Writes rows as a float64 .npy file for the Python anchors. */
-async function writeNpy(path: string, rows: number[][]): Promise<void> {
-  const header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows.length}, ${rows[0]!.length}), }`;
-  const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(padded.length, 8);
-  await writeFile(path, Buffer.concat([head, Buffer.from(padded, 'latin1'), Buffer.from(Float64Array.from(rows.flat()).buffer)]));
-}
 
 async function benchCluster() {
   const sklearn = pythonHas('sklearn');
   const out = join(root, 'bench', 'out');
   await mkdir(out, { recursive: true });
   const anchor = await readFile(join(root, 'bench', 'cluster_anchor.py'), 'utf8');
-  for (const n of quick ? [1000] : [1000, 5000, 12500]) {
+  for (const n of quick ? [1000] : full ? [1000, 5000, 12500, 62500] : [1000, 5000, 12500]) {
     const points = blobs(n, 50, 10, n);
     const t0 = performance.now();
     const y = tsne(points, { seed: 0 });
@@ -216,6 +202,33 @@ async function benchCluster() {
   rows.push({ work: `KMeans, K = 2..10, ${fmt(n)} x 512, one restart each`, ours: `${fmt(seconds, 2)} s`, anchor: anchorText, ratio, note });
 }
 
+async function benchExplainAndClip() {
+  for (const layer of ['layer4', 'layer3']) {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'gradcam-worker.ts'), 'wasm', '96', layer], { encoding: 'utf8', cwd: root });
+    if (result.status !== 0) continue;
+    const { ms_per_image } = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    results[`gradcam_${layer}`] = { ms_per_image };
+    rows.push({ work: `Grad-CAM at ${layer}, ResNet50 96x96, batch 8`, ours: `${fmt(ms_per_image)} ms/image`, anchor: '', ratio: '', note: 'backend wasm (forward to the layer, gradient through the rest)' });
+  }
+  // CLIP: the real ViT-B/32 needs a download; the tiny test model measures the pipeline around it.
+  const { loadClip, clipPixels } = await import('../pipeline/embed/clip.ts');
+  const model = process.env.STUDY_BENCH_CLIP ?? join(root, 'test/fixtures/tiny-clip/model');
+  const clip = await loadClip({ model, root, cacheDir: join(root, '.cache') });
+  const photos = (await readdir(join(root, 'datasets/demo/images'))).slice(0, quick ? 32 : 128).map((f) => join(root, 'datasets/demo/images', f));
+  const per = 3 * clip.preprocessor.crop.height * clip.preprocessor.crop.width;
+  const t0 = performance.now();
+  for (let start = 0; start < photos.length; start += 16) {
+    const batch = photos.slice(start, start + 16);
+    const pixels = new Float32Array(batch.length * per);
+    await Promise.all(batch.map(async (p, i) => pixels.set(await clipPixels(p, clip.preprocessor), i * per)));
+    await clip.embed(pixels, batch.length);
+  }
+  const rate = photos.length / ((performance.now() - t0) / 1000);
+  await clip.dispose();
+  results.clip = { model, img_per_s: rate };
+  rows.push({ work: `CLIP embeddings (preprocessing + encoder), ${photos.length} demo photos`, ours: `${fmt(rate)} img/s`, anchor: '', ratio: '', note: process.env.STUDY_BENCH_CLIP ? `model ${model}` : 'tiny test encoder (set STUDY_BENCH_CLIP to a ViT-B/32 folder for the real figure)' });
+}
+
 const started = Date.now();
 await benchPreprocess('demo (240 px)', join(root, 'datasets/demo/images'), quick ? 100 : 400);
 const shared = join(root, '..', 'shared', 'datasets', 'clothing-dataset', 'images');
@@ -223,6 +236,7 @@ await benchPreprocess('full-size clothing', shared, quick ? 100 : 400).catch(() 
 await benchSite();
 await benchModel();
 await benchCluster();
+await benchExplainAndClip();
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
 const table = [

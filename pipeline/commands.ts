@@ -34,6 +34,8 @@ export interface Command {
   run(input: CommandInput): Promise<unknown>;
 }
 
+const backendOptionSpec: OptionSpec = { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm, webgpu or cpu' };
+
 const configOption: OptionSpec = { type: 'string', valueName: 'FILE', description: 'study configuration (default study.config.json)' };
 
 function versions(): Record<string, string> {
@@ -74,6 +76,16 @@ async function readJson(path: string): Promise<unknown> {
   } catch (error) {
     throw new FileError(path, `not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** The --config file's settings, or the defaults when none is given. */
+async function configOrDefaults(values: CommandInput['values']) {
+  return values.config ? (await loadConfig(values.config as string)).config : defaultConfig();
+}
+
+/** A repeatable file option plus the positional arguments after it. */
+function fileList(values: CommandInput['values'], positionals: string[], name: string): string[] {
+  return [...((values[name] as string[] | undefined) ?? []), ...positionals];
 }
 
 function integerOption(values: CommandInput['values'], name: string, fallback: number, min: number): number {
@@ -165,7 +177,7 @@ export const commands: Record<string, Command> = {
     options: {
       weights: { type: 'string', valueName: 'FILE', description: 'torchvision-layout .safetensors (or a checkpoint the pipeline wrote)' },
       input: { type: 'string', valueName: 'FILE', description: 'JSON {"input_nchw": [N][3][H][W]}' },
-      backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm, webgpu or cpu' },
+      backend: backendOptionSpec,
     },
     async run({ values }) {
       const weights = requireOption(values, 'weights');
@@ -198,15 +210,15 @@ export const commands: Record<string, Command> = {
       overlay: { type: 'string', valueName: 'OUT.png', description: 'write the first map over the first photo (photos only)' },
       size: { type: 'string', valueName: 'PX', description: 'input size for photos (default: stored with the model, else preprocess.size)' },
       config: configOption,
-      backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm, webgpu or cpu' },
+      backend: backendOptionSpec,
     },
     async run({ values, positionals }) {
       const weights = requireOption(values, 'weights');
-      const inputs = [...((values.input as string[] | undefined) ?? []), ...positionals];
+      const inputs = fileList(values, positionals, 'input');
       if (inputs.length === 0) throw new StudyError('--input is required', { exitCode: 2 });
       const target = values.target as string | undefined;
       if (target !== undefined && target !== 'sold' && target !== 'not_sold') throw new StudyError(`--target must be sold or not_sold, got '${target}'`, { exitCode: 2 });
-      const config = values.config ? (await loadConfig(values.config as string)).config : await defaultConfig();
+      const config = await configOrDefaults(values);
       const { gradcamCommand } = await import('./explain/command.ts');
       return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) });
     },
@@ -223,7 +235,7 @@ export const commands: Record<string, Command> = {
       config: configOption,
     },
     async run({ values, positionals }) {
-      const images = [...((values.images as string[] | undefined) ?? []), ...positionals];
+      const images = fileList(values, positionals, 'images');
       if (images.length === 0) throw new StudyError('--images needs at least one photo', { exitCode: 2 });
       const dtype = (values.dtype as string | undefined) ?? 'fp32';
       if (dtype !== 'fp32' && dtype !== 'q8') throw new StudyError(`--dtype must be fp32 or q8, got '${dtype}'`, { exitCode: 2 });
@@ -338,14 +350,14 @@ export const commands: Record<string, Command> = {
       images: { type: 'string', multiple: true, valueName: 'FILE', description: 'photos to score (more may follow as arguments)' },
       size: { type: 'string', valueName: 'PX', description: "input size (default: the size stored with the model, else the config's preprocess.size)" },
       config: configOption,
-      backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm, webgpu or cpu' },
+      backend: backendOptionSpec,
     },
     async run({ values, positionals }) {
       const weights = requireOption(values, 'weights');
-      const images = [...((values.images as string[] | undefined) ?? []), ...positionals];
+      const images = fileList(values, positionals, 'images');
       if (images.length === 0) throw new StudyError('--images needs at least one photo', { exitCode: 2 });
       const { predictImages } = await import('./model/predict.ts');
-      const config = values.config ? (await loadConfig(values.config as string)).config : await defaultConfig();
+      const config = await configOrDefaults(values);
       return { predictions: await predictImages({ weights, images, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) }) };
     },
   },

@@ -10,10 +10,10 @@
  * `<cache>/stages/<name>.json` is written last, so an interrupted stage simply runs again.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
-import { TEMPORARY_PREFIX, temporaryPathFor, writeJsonAtomic } from './core/atomic.ts';
+import { TEMPORARY_PREFIX, temporaryPathFor, writeFileSynced, writeJsonAtomic } from './core/atomic.ts';
 import { StudyError } from './core/errors.ts';
 import { FileHashes } from './core/file-hashes.ts';
 import type { Logger } from './core/effects.ts';
@@ -198,15 +198,7 @@ function createContext(
     return tmp;
   };
   const writeFile = async (path: string, data: string | Uint8Array) => {
-    const tmp = outputPath(path);
-    await mkdir(dirname(tmp), { recursive: true });
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileSynced(outputPath(path), data);
   };
   return {
     name: stage.name,

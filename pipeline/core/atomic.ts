@@ -12,18 +12,23 @@ export function temporaryPathFor(path: string): string {
 
 export const TEMPORARY_PREFIX = '.tmp-';
 
+/** Writes a file and flushes it to disk before returning (a rename after it is then safe). */
+export async function writeFileSynced(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes to a temporary file, flushes it to disk, then renames over `path`. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = temporaryPathFor(path);
   try {
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileSynced(tmp, data);
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });

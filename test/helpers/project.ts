@@ -8,7 +8,8 @@ import type { LoadedConfig } from '../../pipeline/core/config-types.ts';
 /** A throwaway project folder, removed when the test file ends. */
 export async function makeTempDir(prefix = 'study-test-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  after(() => rm(dir, { recursive: true, force: true }));
+  // Retries: a failed site build may still be copying assets when its test ends.
+  after(() => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
   return dir;
 }
 
