@@ -120,3 +120,26 @@ test('study evaluate reads y_true/y_score CSVs and prints the contract; bad rows
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /p\.csv:3: y_true is "maybe"/);
 });
+
+test('study predict scores photos with a single-logit model; a broken photo is named', async () => {
+  const { writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { makeTempDir } = await import('./helpers/project.ts');
+  const { jpeg } = await import('./helpers/images.ts');
+  const weights = fileURLToPath(new URL('./fixtures/tiny-resnet/model.safetensors', import.meta.url));
+  const dir = await makeTempDir();
+  await writeFile(join(dir, 'a.jpg'), await jpeg(90, 120, 1));
+  await writeFile(join(dir, 'b.jpg'), await jpeg(120, 90, 2));
+  const run = spawnSync(process.execPath, [bin, 'predict', '--weights', weights, '--images', join(dir, 'a.jpg'), join(dir, 'b.jpg'), '--size', '64', '--json'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const { predictions } = JSON.parse(run.stdout);
+  assert.equal(predictions.length, 2);
+  for (const p of predictions) {
+    assert.ok(p.score > 0 && p.score < 1);
+    assert.equal(p.label, p.score >= 0.5 ? 'sold' : 'not_sold');
+  }
+  await writeFile(join(dir, 'broken.jpg'), 'not a photo');
+  const bad = spawnSync(process.execPath, [bin, 'predict', '--weights', weights, '--images', join(dir, 'broken.jpg'), '--json'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /broken\.jpg: cannot be read as an image/);
+});

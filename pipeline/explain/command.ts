@@ -1,12 +1,10 @@
 /** `study gradcam`: maps for a JSON batch (the fixtures' layout) or for photos. */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { initBackend, tf, type BackendName } from '../model/backend.ts';
 import { networkFromFile } from '../model/weights.ts';
 import { nchwToTensor } from '../model/forward.ts';
-import { readSafetensors } from '../model/safetensors.ts';
-import { decodeToRgb } from '../data/preprocess.ts';
-import { augmentAndNormalise } from '../data/augment.ts';
+import { inputSizeFor, photosToBatch } from '../model/photo-input.ts';
 import { FileError, StudyError } from '../core/errors.ts';
 import type { StudyConfig } from '../core/config-types.ts';
 import { gradCam, type CamTarget } from './gradcam.ts';
@@ -21,27 +19,17 @@ export async function gradcamCommand(options: { weights: string; inputs: string[
   if (options.inputs.length === 1 && options.inputs[0]!.toLowerCase().endsWith('.json')) {
     let input: { input_nchw?: unknown };
     try {
-      input = JSON.parse(await (await import('node:fs/promises')).readFile(options.inputs[0]!, 'utf8'));
+      input = JSON.parse(await readFile(options.inputs[0]!, 'utf8'));
     } catch (error) {
       throw new FileError(options.inputs[0]!, `cannot read a JSON batch (${(error as Error).message})`);
     }
     if (!input || !('input_nchw' in input)) throw new FileError(options.inputs[0]!, 'expected an object with "input_nchw"');
     x = nchwToTensor(input.input_nchw as never);
   } else {
-    const stored = Number((await readSafetensors(options.weights)).metadata.image_size);
-    size = options.size ?? (Number.isFinite(stored) && stored > 0 ? stored : options.config.preprocess.size);
-    const data = new Float32Array(options.inputs.length * size * size * 3);
-    for (const [i, image] of options.inputs.entries()) {
-      let pixels: Buffer;
-      try {
-        pixels = await decodeToRgb(image, { size, fit: options.config.preprocess.fit, maxPixels: options.config.dataset.max_pixels });
-      } catch (error) {
-        throw new StudyError(`${image}: cannot be read as an image (${(error as Error).message})`);
-      }
-      photos.push(pixels);
-      augmentAndNormalise(pixels, size, data, i * size * size * 3);
-    }
-    x = tf.tensor4d(data, [options.inputs.length, size, size, 3]);
+    size = await inputSizeFor(options.weights, options.size, options.config);
+    const photosBatch = await photosToBatch(options.inputs, size, options.config);
+    photos = photosBatch.pixels;
+    x = tf.tensor4d(photosBatch.batch, [options.inputs.length, size, size, 3]);
   }
   try {
     const result = await gradCam(net, x, options.layer, options.target as CamTarget | undefined);
