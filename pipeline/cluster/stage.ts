@@ -25,7 +25,7 @@ const THUMB = 64;
 export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
   return {
     name: `cluster-${source}`,
-    version: 2,
+    version: 3,
     after: [`embed-${source}`, 'dataset'],
     config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined }),
     async run(ctx) {
@@ -69,7 +69,9 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
           thumbs.push(null);
           continue;
         }
-        const file = join(assets, 'thumbs', `${safeName('t', index.ids[i]!)}.jpg`);
+        // Named per source: each file has one owning stage, so removing a stage's stale outputs
+        // never takes another stage's pictures with it.
+        const file = join(assets, 'thumbs', `${safeName(`t-${source}`, index.ids[i]!)}.jpg`);
         await ctx.writeFile(file, await encodeJpeg(await pixels(i, THUMB), THUMB));
         thumbs.push(sitePath(file));
       }

@@ -14,7 +14,7 @@ import { errorMessage } from '../core/errors.ts';
 import { splitFile } from '../data/stage.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
-import { clipPixels, CLIP_DEFAULT, loadClip } from './clip.ts';
+import { clipPixels, CLIP_DEFAULT, loadClip, type ClipModel } from './clip.ts';
 import { embeddingPaths, type EmbeddingIndex } from './store.ts';
 
 /** Where the model is (or would be): a local folder, or transformers.js' cache of the hub id. */
@@ -52,40 +52,49 @@ export const embedClipStage: StageDefinition = {
     }
     const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as { train: Listing[]; validation: Listing[] };
     const realRoot = await realpath(loaded.resolved.images);
-    const p = clip.preprocessor;
-    const per = 3 * p.crop.height * p.crop.width;
     let dim = 0;
-    // Validation photos are clustered; training photos feed the linear probe (baselines stage).
     try {
-     for (const [name, listings] of [['clip', split.validation], ['clip-train', split.train]] as const) {
-      const rows: Float32Array[] = [];
-      const progress = ctx.logger.progress(`CLIP embeddings (${name === 'clip' ? 'validation' : 'train'})`, listings.length);
-      for (let start = 0; start < listings.length; start += config.clip.batch_size) {
-        const batch = listings.slice(start, start + config.clip.batch_size);
-        const pixels = new Float32Array(batch.length * per);
-        await Promise.all(
-          batch.map(async (listing, i) => {
-            const path = await resolveImagePath(realRoot, listing.image);
-            if (!path.ok) throw new Error(`${listing.image}: ${path.detail}`);
-            pixels.set(await clipPixels(path.path, p, config.dataset.max_pixels), i * per);
-          }),
-        );
-        const out = await clip.embed(pixels, batch.length);
-        dim = out.dim;
-        for (let i = 0; i < batch.length; i++) rows.push(out.data.slice(i * dim, (i + 1) * dim));
-        progress.tick(batch.length);
+      // Validation photos are clustered; training photos feed the linear probe (baselines stage).
+      for (const [name, listings] of [['clip', split.validation], ['clip-train', split.train]] as const) {
+        const progress = ctx.logger.progress(`CLIP embeddings (${name === 'clip' ? 'validation' : 'train'})`, listings.length);
+        const embedded = await embedListings(clip, listings, realRoot, config.clip.batch_size, config.dataset.max_pixels, (n) => progress.tick(n));
+        progress.done();
+        dim = embedded.dim;
+        const paths = embeddingPaths(loaded.resolved.cache, name);
+        const index: EmbeddingIndex = { schema: 1, ids: listings.map((l) => l.id), images: listings.map((l) => l.image), labels: listings.map((l) => (l.label === 'sold' ? 1 : 0)), dim };
+        await ctx.writeFile(paths.data, new Uint8Array(embedded.data.buffer));
+        await ctx.writeFile(paths.index, JSON.stringify(index));
       }
-      progress.done();
-      const paths = embeddingPaths(loaded.resolved.cache, name);
-      const flat = new Float32Array(rows.length * dim);
-      rows.forEach((r, i) => flat.set(r, i * dim));
-      const index: EmbeddingIndex = { schema: 1, ids: listings.map((l) => l.id), images: listings.map((l) => l.image), labels: listings.map((l) => (l.label === 'sold' ? 1 : 0)), dim };
-      await ctx.writeFile(paths.data, new Uint8Array(flat.buffer));
-      await ctx.writeFile(paths.index, JSON.stringify(index));
-     }
     } finally {
       await clip.dispose();
     }
     await ctx.writeData('clip', 1, { status: 'ran', model: clip.name, reason: null, enable: null, images: split.validation.length + split.train.length, dimensions: dim } satisfies ClipData);
   },
 };
+
+/** Raw image_embeds of `listings`, in order, as one N x dim array. */
+async function embedListings(clip: ClipModel, listings: Listing[], realRoot: string, batchSize: number, maxPixels: number, tick: (n: number) => void) {
+  const p = clip.preprocessor;
+  const per = 3 * p.crop.height * p.crop.width;
+  let data = new Float32Array(0);
+  let dim = 0;
+  for (let start = 0; start < listings.length; start += batchSize) {
+    const batch = listings.slice(start, start + batchSize);
+    const pixels = new Float32Array(batch.length * per);
+    await Promise.all(
+      batch.map(async (listing, i) => {
+        const path = await resolveImagePath(realRoot, listing.image);
+        if (!path.ok) throw new Error(`${listing.image}: ${path.detail}`);
+        pixels.set(await clipPixels(path.path, p, maxPixels), i * per);
+      }),
+    );
+    const out = await clip.embed(pixels, batch.length);
+    if (start === 0) {
+      dim = out.dim;
+      data = new Float32Array(listings.length * dim);
+    }
+    data.set(out.data, start * dim);
+    tick(batch.length);
+  }
+  return { data, dim };
+}
