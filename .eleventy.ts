@@ -49,7 +49,8 @@ export default async function (eleventyConfig: EleventyConfig) {
   for (const folder of ['css', 'js', 'img']) {
     eleventyConfig.addPassthroughCopy({ [join(packageRoot, 'assets', folder)]: `assets/${folder}` });
   }
-  eleventyConfig.addPassthroughCopy({ [loaded.resolved.assets]: 'assets/generated' });
+  // dot: false keeps out a killed run's `.tmp-*` leftovers (the next pipeline run sweeps them).
+  eleventyConfig.addPassthroughCopy({ [loaded.resolved.assets]: 'assets/generated' }, { dot: false });
   for (const [from, to] of Object.entries(vendorScripts(packageRoot))) eleventyConfig.addPassthroughCopy({ [from]: to });
 
   eleventyConfig.addGlobalData('study', siteGlobals(loaded));

@@ -10,7 +10,7 @@
  * `<cache>/stages/<name>.json` is written last, so an interrupted stage simply runs again.
  */
 import { mkdirSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
 import { TEMPORARY_PREFIX, temporaryPathFor, writeFileSynced, writeJsonAtomic } from './core/atomic.ts';
@@ -103,7 +103,17 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
     throw new StudyError(`--only: no stage named '${options.only}' (stages: ${ordered.map((s) => s.name).join(', ')})`);
   }
   const recordsDir = join(loaded.resolved.cache, 'stages');
-  await sweepTemporaries(loaded.resolved.data);
+  const release = await acquireLock(loaded.resolved.cache);
+  try {
+    // Temporaries left by a killed run (this lock guarantees none belongs to a live one).
+    for (const dir of [loaded.resolved.data, loaded.resolved.assets, loaded.resolved.cache]) await sweepTemporaries(dir);
+    return await runOrdered(ordered, loaded, options, recordsDir);
+  } finally {
+    await release();
+  }
+}
+
+async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, options: RunOptions, recordsDir: string): Promise<StageReport[]> {
   const records = new Map<string, StageRecord>();
   const reports: StageReport[] = [];
   const fileHashes = await FileHashes.load(join(recordsDir, 'file-hashes.json'));
@@ -162,12 +172,13 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
         sha256: await hashFile(target),
       };
     }
-    await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
     // Outputs the previous run wrote and this one did not are stale: remove them, so that no
-    // page shows results of a configuration that no longer applies.
+    // page shows results of a configuration that no longer applies. Before the record: a kill
+    // in between leaves the old record, whose outputs no longer match, so the stage reruns.
     for (const path of Object.keys(previous?.outputs ?? {})) {
       if (!(path in record.outputs)) await rm(resolve(loaded.root, path), { force: true });
     }
+    await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
     await stage.afterCommit?.(loaded);
     records.set(stage.name, record);
     reports.push({ name: stage.name, fingerprint, status: 'ran', seconds: record.seconds, notes: context.notes });
@@ -253,9 +264,46 @@ async function fingerprintInputs(paths: string[], root: string, hashes: FileHash
 }
 
 /** Removes temporary files a killed run left in `dir` (non-recursive). */
+/** Removes every `.tmp-*` file or folder under `dir`, at any depth. */
 async function sweepTemporaries(dir: string): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(TEMPORARY_PREFIX)).map((n) => rm(join(dir, n), { force: true, recursive: true })));
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.name.startsWith(TEMPORARY_PREFIX)) await rm(path, { force: true, recursive: true });
+    else if (entry.isDirectory()) await sweepTemporaries(path);
+  }
+}
+
+/**
+ * One pipeline run per project at a time: `<cache>/run.lock` holds the running process's pid.
+ * A lock whose process is gone (killed) is taken over.
+ */
+async function acquireLock(cache: string): Promise<() => Promise<void>> {
+  const path = join(cache, 'run.lock');
+  await mkdir(cache, { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: 'wx' });
+      return () => rm(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(holder) && holder > 0 && processIsAlive(holder)) {
+      throw new StudyError(`another study run (pid ${holder}) is working in this project; wait for it, or remove ${path} if that process is not a study run`);
+    }
+    await rm(path, { force: true });
+  }
+  throw new StudyError(`cannot take the run lock ${path}`);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** `_data/run.json`: what ran, with what, in which order (the one `_data` file that records times). */

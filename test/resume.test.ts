@@ -5,23 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeSiteProject } from './helpers/site.ts';
-import { parseSafetensors } from '../pipeline/model/safetensors.ts';
+import { buildOutputs } from './helpers/outputs.ts';
 
 const bin = fileURLToPath(new URL('../bin/study.js', import.meta.url));
 const config = { train: { epochs: 4, batch_size: 4, micro_batch: 4, patience: 10 } };
-
-async function outputs(root: string, data: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const name of (await readdir(data)).filter((n) => n !== 'run.json')) files[name] = await readFile(join(data, name), 'utf8');
-  // The weights only: the metadata names the run, whose fingerprint includes folder paths.
-  const { tensors } = parseSafetensors(await readFile(join(root, '.cache/train/model.safetensors')));
-  files.model = JSON.stringify([...tensors].map(([name, t]) => [name, Buffer.from(t.data.buffer).toString('base64')]));
-  return files;
-}
 
 test('SIGKILL during training: the next build resumes and ends exactly as an uninterrupted one', { timeout: 300_000 }, async () => {
   const straight = await makeSiteProject(config);
@@ -46,8 +37,8 @@ test('SIGKILL during training: the next build resumes and ends exactly as an uni
   assert.equal(second.status, 0, second.stderr);
   assert.match(second.stderr, /resuming after epoch [12]/);
   assert.match(second.stderr, /\[cached\] dataset/);
-  const a = await outputs(straight.root, straight.resolved.data);
-  const b = await outputs(killed.root, killed.resolved.data);
+  const a = await buildOutputs(straight.root, straight.resolved.data, straight.resolved.assets);
+  const b = await buildOutputs(killed.root, killed.resolved.data, killed.resolved.assets);
   assert.ok(a.model === b.model, 'same final weights');
   assert.equal(JSON.parse(b['train.json']!).history.length, 4);
   assert.deepEqual(JSON.parse(b['train.json']!).history, JSON.parse(a['train.json']!).history);

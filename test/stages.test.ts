@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runStages, orderStages, type StageDefinition } from '../pipeline/stages.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
@@ -255,4 +255,27 @@ test('an output the previous run wrote and this run did not is removed', async (
   write = false;
   await build(loaded, [stage]);
   assert.deepEqual((await readdir(loaded.resolved.data)).filter((n) => n.endsWith('.json')).sort(), ['always.json']);
+});
+
+test('one run per project at a time; a lock left by a killed run is taken over; its temporaries are swept', async () => {
+  const loaded = await makeProject();
+  let release!: () => void;
+  const blocking: StageDefinition = { name: 'slow', version: 1, run: () => new Promise<void>((r) => (release = r)) };
+  const first = build(loaded, [blocking]);
+  await new Promise((r) => setTimeout(r, 100));
+  const quick: StageDefinition = { name: 'quick', version: 1, run: (ctx) => ctx.writeData('quick', 1, {}) };
+  await assert.rejects(build(loaded, [quick]), /another study run \(pid \d+\) is working in this project/);
+  release();
+  await first;
+
+  // A dead process's lock and the temporaries it left at any depth of the output folders.
+  const dead = spawn(process.execPath, ['-e', '0']);
+  await new Promise((r) => dead.on('close', r));
+  await writeFile(join(loaded.resolved.cache, 'run.lock'), String(dead.pid));
+  for (const dir of [join(loaded.resolved.assets, 'clusters'), loaded.resolved.data]) await mkdir(dir, { recursive: true });
+  const leftovers = [join(loaded.resolved.assets, 'clusters/.tmp-a.jpg-1-ab'), join(loaded.resolved.data, '.tmp-b.json-1-cd'), join(loaded.resolved.cache, '.tmp-c-1-ef')];
+  for (const path of leftovers) await writeFile(path, 'partial');
+  await build(loaded, [quick]);
+  for (const path of leftovers) await assert.rejects(readFile(path), `${path} swept`);
+  await assert.rejects(readFile(join(loaded.resolved.cache, 'run.lock')), 'lock released');
 });
