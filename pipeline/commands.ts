@@ -8,6 +8,7 @@ import { defaultConfig, loadConfig } from './core/config.ts';
 import { FileError, StudyError } from './core/errors.ts';
 import { readFile } from 'node:fs/promises';
 import { BACKENDS, type BackendName } from './model/backend-names.ts';
+import type { ModelConfig, StudyConfig } from './core/config-types.ts';
 import { runStages, writeRunManifest } from './stages.ts';
 import { studyStages } from './graph.ts';
 import { buildSite, serveSite } from './site/build.ts';
@@ -34,7 +35,7 @@ export interface Command {
   run(input: CommandInput): Promise<unknown>;
 }
 
-const backendOptionSpec: OptionSpec = { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm, webgpu or cpu' };
+const backendOptionSpec: OptionSpec = { type: 'string', valueName: 'NAME', description: 'forward engine: auto, onnxruntime, or a TensorFlow.js backend (tensorflow, wasm, webgpu, cpu)' };
 
 const configOption: OptionSpec = { type: 'string', valueName: 'FILE', description: 'study configuration (default study.config.json)' };
 
@@ -62,6 +63,14 @@ function backendOption(values: CommandInput['values']): BackendName | 'auto' {
   const value = (values.backend as string | undefined) ?? 'auto';
   if (value !== 'auto' && !(BACKENDS as string[]).includes(value)) throw new StudyError(`--backend must be auto, ${BACKENDS.join(', ')}; got '${value}'`, { exitCode: 2 });
   return value as BackendName | 'auto';
+}
+
+/** --backend for forward-only commands: `onnxruntime` or a TensorFlow.js backend; otherwise the config's engine. */
+function engineOption(values: CommandInput['values'], config?: StudyConfig): Pick<ModelConfig, 'inference' | 'backend'> {
+  const value = values.backend as string | undefined;
+  if (value === 'onnxruntime') return { inference: 'onnxruntime', backend: config?.model.backend ?? 'auto' };
+  if (value === undefined || value === 'auto') return { inference: config?.model.inference ?? 'auto', backend: config?.model.backend ?? 'auto' };
+  return { inference: 'tfjs', backend: backendOption(values) };
 }
 
 async function readJson(path: string): Promise<unknown> {
@@ -182,19 +191,17 @@ export const commands: Record<string, Command> = {
     async run({ values }) {
       const weights = requireOption(values, 'weights');
       const inputFile = requireOption(values, 'input');
-      const { initBackend, tf } = await import('./model/backend.ts');
-      await initBackend(backendOption(values));
-      const { networkFromFile } = await import('./model/weights.ts');
-      const { forward, nchwToTensor } = await import('./model/forward.ts');
+      const { openForwardNetwork } = await import('./model/inference.ts');
+      const { nchwToNhwc, rows } = await import('./model/forward.ts');
       const input = await readJson(inputFile);
       if (!input || typeof input !== 'object' || !('input_nchw' in input)) throw new StudyError(`${inputFile}: expected an object with "input_nchw"`);
-      const net = await networkFromFile(weights);
-      const x = nchwToTensor((input as { input_nchw: never }).input_nchw, `${inputFile}: input_nchw`);
+      const { x, shape } = nchwToNhwc((input as { input_nchw: never }).input_nchw, `${inputFile}: input_nchw`);
+      const net = await openForwardNetwork(weights, engineOption(values));
       try {
-        return await forward(net, x);
+        const out = await net.run(x, shape);
+        return { logits: rows(out.logits, shape[0]), penultimate: rows(out.features, shape[0]) };
       } finally {
-        tf.dispose(x);
-        net.model.dispose();
+        await net.close();
       }
     },
   },
@@ -220,7 +227,7 @@ export const commands: Record<string, Command> = {
       if (target !== undefined && target !== 'sold' && target !== 'not_sold') throw new StudyError(`--target must be sold or not_sold, got '${target}'`, { exitCode: 2 });
       const config = await configOrDefaults(values);
       const { gradcamCommand } = await import('./explain/command.ts');
-      return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) });
+      return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size: values.size ? Number(values.size) : undefined, config, engine: engineOption(values, config) });
     },
   },
   'embed-clip': {
@@ -358,7 +365,7 @@ export const commands: Record<string, Command> = {
       if (images.length === 0) throw new StudyError('--images needs at least one photo', { exitCode: 2 });
       const { predictImages } = await import('./model/predict.ts');
       const config = await configOrDefaults(values);
-      return { predictions: await predictImages({ weights, images, size: values.size ? Number(values.size) : undefined, config, backend: backendOption(values) }) };
+      return { predictions: await predictImages({ weights, images, size: values.size ? Number(values.size) : undefined, config, engine: engineOption(values, config) }) };
     },
   },
   serve: {

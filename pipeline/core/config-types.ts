@@ -51,6 +51,7 @@ export interface ModelConfig {
   blocks: number[];
   width_per_group: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'webgpu' | 'cpu';
+  inference: 'auto' | 'onnxruntime' | 'tfjs';
 }
 
 export interface TrainConfig {

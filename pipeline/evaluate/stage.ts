@@ -11,10 +11,9 @@ import type { EvaluateData } from '../contracts.ts';
 import { ImageCache } from '../data/image-cache.ts';
 import { splitFile } from '../data/stage.ts';
 import type { Listing } from '../data/types.ts';
-import { initBackend } from '../model/backend.ts';
 import { modelFile } from '../model/train-stage.ts';
-import { networkFromFile } from '../model/weights.ts';
-import { evaluateLoss } from '../model/train.ts';
+import { forwardCache, openForwardNetwork } from '../model/inference.ts';
+import { bceWithLogitsValue } from '../model/loss.ts';
 import { evaluatePredictions } from './evaluate.ts';
 
 export const predictionsFile = (cache: string) => join(cache, 'evaluate', 'predictions.json');
@@ -22,18 +21,19 @@ const THRESHOLD = 0.5;
 
 export const evaluateStage: StageDefinition = {
   name: 'evaluate',
-  version: 1,
+  version: 2,
   after: ['train', 'preprocess', 'dataset'],
-  config: (c) => ({ backend: c.model.backend }),
+  config: (c) => ({ backend: c.model.backend, inference: c.model.inference }),
   async run(ctx) {
     const { loaded } = ctx;
-    ctx.notes.backend = await initBackend(ctx.config.model.backend);
-    const net = await networkFromFile(modelFile(loaded.resolved.cache));
+    const net = await openForwardNetwork(modelFile(loaded.resolved.cache), ctx.config.model, { logger: ctx.logger });
+    ctx.notes.inference = net.engine;
     const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
     try {
-      const { loss, logits } = await evaluateLoss(net, cache, 32);
-      const scores = Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+      const { logits } = await forwardCache(net, cache);
       const yTrue = cache.index.labels;
+      const loss = bceWithLogitsValue(logits, yTrue);
+      const scores = Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
       const evaluation = evaluatePredictions(yTrue, { scores, threshold: THRESHOLD });
       for (const warning of evaluation.warnings) ctx.logger.warn(warning);
       const listings = new Map((JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')).validation as Listing[]).map((l) => [l.id, l]));
@@ -52,7 +52,7 @@ export const evaluateStage: StageDefinition = {
       ctx.logger.info(`  validation: accuracy ${r.accuracy.toFixed(3)} [${evaluation.ci95.accuracy.map((v) => v.toFixed(3)).join(', ')}], macro F1 ${r['macro avg']['f1-score'].toFixed(3)}, AUC ${evaluation.roc_auc?.toFixed(3) ?? 'n/a'}`);
     } finally {
       cache.close();
-      net.model.dispose();
+      await net.close();
     }
   },
 };

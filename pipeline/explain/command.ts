@@ -1,38 +1,36 @@
 /** `study gradcam`: maps for a JSON batch (the fixtures' layout) or for photos. */
 import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { initBackend, tf, type BackendName } from '../model/backend.ts';
-import { networkFromFile } from '../model/weights.ts';
-import { nchwToTensor } from '../model/forward.ts';
+import { nchwToNhwc } from '../model/forward.ts';
 import { inputSizeFor, photosToBatch } from '../model/photo-input.ts';
 import { FileError, StudyError } from '../core/errors.ts';
-import type { StudyConfig } from '../core/config-types.ts';
-import { gradCam, type CamTarget } from './gradcam.ts';
+import type { ModelConfig, StudyConfig } from '../core/config-types.ts';
+import type { CamTarget } from './gradcam.ts';
+import { openCamNetwork } from './cam-network.ts';
 import { overlayHeatmap } from './overlay.ts';
 
-export async function gradcamCommand(options: { weights: string; inputs: string[]; layer: string; target?: string; overlay?: string; size?: number; config: StudyConfig; backend: BackendName | 'auto' }) {
-  await initBackend(options.backend);
-  const net = await networkFromFile(options.weights);
-  let x: tf.Tensor4D;
+export async function gradcamCommand(options: { weights: string; inputs: string[]; layer: string; target?: string; overlay?: string; size?: number; config: StudyConfig; engine: Pick<ModelConfig, 'inference' | 'backend'> }) {
+  let input: { x: Float32Array; shape: [number, number, number, number] };
   let photos: Buffer[] = [];
   let size = 0;
   if (options.inputs.length === 1 && options.inputs[0]!.toLowerCase().endsWith('.json')) {
-    let input: { input_nchw?: unknown };
+    let json: { input_nchw?: unknown };
     try {
-      input = JSON.parse(await readFile(options.inputs[0]!, 'utf8'));
+      json = JSON.parse(await readFile(options.inputs[0]!, 'utf8'));
     } catch (error) {
       throw new FileError(options.inputs[0]!, `cannot read a JSON batch (${(error as Error).message})`);
     }
-    if (!input || !('input_nchw' in input)) throw new FileError(options.inputs[0]!, 'expected an object with "input_nchw"');
-    x = nchwToTensor(input.input_nchw as never);
+    if (!json || !('input_nchw' in json)) throw new FileError(options.inputs[0]!, 'expected an object with "input_nchw"');
+    input = nchwToNhwc(json.input_nchw as never);
   } else {
     size = await inputSizeFor(options.weights, options.size, options.config);
     const photosBatch = await photosToBatch(options.inputs, size, options.config);
     photos = photosBatch.pixels;
-    x = tf.tensor4d(photosBatch.batch, [options.inputs.length, size, size, 3]);
+    input = { x: photosBatch.batch, shape: [options.inputs.length, size, size, 3] };
   }
+  const net = await openCamNetwork(options.weights, options.layer, options.engine);
   try {
-    const result = await gradCam(net, x, options.layer, options.target as CamTarget | undefined);
+    const result = await net.cams(input.x, input.shape, options.target as CamTarget | undefined);
     if (options.overlay) {
       if (photos.length === 0) throw new StudyError('--overlay needs a photo as input, not a JSON batch');
       const overlay = await overlayHeatmap(photos[0]!, result.maps[0]!, { size });
@@ -40,7 +38,6 @@ export async function gradcamCommand(options: { weights: string; inputs: string[
     }
     return { layer: result.layer, target: result.targets, maps: result.maps };
   } finally {
-    x.dispose();
-    net.model.dispose();
+    await net.close();
   }
 }

@@ -44,6 +44,41 @@ function toNested(data: Float32Array, n: number, h: number, w: number): number[]
   return Array.from({ length: n }, (_, i) => Array.from({ length: h }, (_, y) => Array.from(data.subarray(i * h * w + y * w, i * h * w + (y + 1) * w))));
 }
 
+function targetsFor(logits: ArrayLike<number>, target?: CamTarget | CamTarget[]): CamTarget[] {
+  return Array.from({ length: logits.length }, (_, i) => (Array.isArray(target) ? target[i]! : target ?? (logits[i]! >= 0 ? 'sold' : 'not_sold')));
+}
+
+/**
+ * Grad-CAM at the network's last stage from a forward pass alone: there d(logit)/dA_c(y, x) is
+ * w_c / (h*w) everywhere (global average pooling, then a linear head), so the map is
+ * ReLU(sign * sum_c w_c A_c) / (h*w): CAM. `activation` is NCHW (onnxruntime's layout).
+ */
+export function lastStageGradCam(
+  layer: string,
+  activation: { data: Float32Array; shape: [number, number, number, number] },
+  fcWeight: Float32Array,
+  logits: ArrayLike<number>,
+  target?: CamTarget | CamTarget[],
+): GradCamResult {
+  const [n, c, h, w] = activation.shape;
+  if (fcWeight.length !== c) throw new StudyError(`Grad-CAM from the last stage needs a single-logit head over ${c} features, got ${fcWeight.length} weights`);
+  const targets = targetsFor(logits, target);
+  const plane = h * w;
+  const raw = new Float32Array(n * plane);
+  for (let i = 0; i < n; i++) {
+    const sign = targets[i] === 'sold' ? 1 : -1;
+    const out = raw.subarray(i * plane, (i + 1) * plane);
+    for (let ch = 0; ch < c; ch++) {
+      const weight = fcWeight[ch]!;
+      const base = (i * c + ch) * plane;
+      for (let p = 0; p < plane; p++) out[p]! += weight * activation.data[base + p]!;
+    }
+    for (let p = 0; p < plane; p++) out[p] = (sign * out[p]!) / plane;
+  }
+  const maps = raw.map((v) => Math.max(0, v));
+  return { layer, targets, logits: Array.from(logits), maps: toNested(maps, n, h, w), raw: toNested(raw, n, h, w) };
+}
+
 /** `target` per image, or undefined for each image's predicted class. */
 export async function gradCam(net: ResNet, x: tf.Tensor4D, layer = 'layer4', target?: CamTarget | CamTarget[]): Promise<GradCamResult> {
   const stage = stageIndex(net, layer);
@@ -52,9 +87,7 @@ export async function gradCam(net: ResNet, x: tf.Tensor4D, layer = 'layer4', tar
   const [activation, logitsTensor] = trunk.predict(x) as tf.Tensor[];
   const logits = Array.from((await logitsTensor!.data()) as Float32Array);
   const n = x.shape[0];
-  const targets: CamTarget[] = Array.from({ length: n }, (_, i) =>
-    Array.isArray(target) ? target[i]! : target ?? (logits[i]! >= 0 ? 'sold' : 'not_sold'),
-  );
+  const targets = targetsFor(logits, target);
   const signs = tf.tensor1d(targets.map((t) => (t === 'sold' ? 1 : -1)));
   const [h, w] = [activation!.shape[1]!, activation!.shape[2]!];
   const [raw, cam] = tf.tidy(() => {

@@ -9,15 +9,14 @@ import { join, relative } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
 import type { GradcamData } from '../contracts.ts';
 import { keyedUniform } from '../core/random.ts';
-import { initBackend, tf } from '../model/backend.ts';
 import { modelFile } from '../model/train-stage.ts';
-import { networkFromFile } from '../model/weights.ts';
 import { ImageCache } from '../data/image-cache.ts';
 import { readBatch } from '../data/batches.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import { predictionsFile } from '../evaluate/stage.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
-import { gradCam, type CamTarget } from './gradcam.ts';
+import type { CamTarget } from './gradcam.ts';
+import { openCamNetwork } from './cam-network.ts';
 import { overlayHeatmap } from './overlay.ts';
 
 interface Prediction {
@@ -32,9 +31,9 @@ const NAMES: CamTarget[] = ['not_sold', 'sold'];
 
 export const gradcamStage: StageDefinition = {
   name: 'gradcam',
-  version: 1,
+  version: 2,
   after: ['evaluate', 'train', 'preprocess'],
-  config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails }),
+  config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference }),
   async run(ctx) {
     const { loaded, config } = ctx;
     const { threshold, predictions } = JSON.parse(await readFile(predictionsFile(loaded.resolved.cache), 'utf8')) as { threshold: number; predictions: Prediction[] };
@@ -50,8 +49,8 @@ export const gradcamStage: StageDefinition = {
         .slice(0, config.gradcam.per_group)
         .map((p) => ({ ...p, group })),
     );
-    ctx.notes.backend = await initBackend(config.model.backend);
-    const net = await networkFromFile(modelFile(loaded.resolved.cache));
+    const net = await openCamNetwork(modelFile(loaded.resolved.cache), config.gradcam.layer, config.model, ctx.logger);
+    ctx.notes.inference = net.engine;
     const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
     const realRoot = await realpath(loaded.resolved.images);
     const size = config.gradcam.image_size;
@@ -61,10 +60,8 @@ export const gradcamStage: StageDefinition = {
       for (let start = 0; start < chosen.length; start += 16) {
         const slice = chosen.slice(start, start + 16);
         const batch = readBatch(cache, slice.map((p) => p.index));
-        const x = tf.tensor4d(batch.x, batch.shape);
         const targets = slice.map((p) => (config.gradcam.target === 'predicted' ? NAMES[p.predicted]! : config.gradcam.target));
-        const cams = await gradCam(net, x, config.gradcam.layer, targets);
-        x.dispose();
+        const cams = await net.cams(batch.x, batch.shape, targets);
         resolution = [cams.maps[0]!.length, cams.maps[0]![0]!.length];
         for (const [i, p] of slice.entries()) {
           const path = await resolveImagePath(realRoot, p.image);
@@ -87,7 +84,7 @@ export const gradcamStage: StageDefinition = {
       }
     } finally {
       cache.close();
-      net.model.dispose();
+      await net.close();
     }
     const data: GradcamData = { layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items };
     await ctx.writeData('gradcam', 1, data);

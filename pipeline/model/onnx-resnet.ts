@@ -1,0 +1,182 @@
+/**
+ * The trained ResNet as an ONNX graph, run by onnxruntime-node: native, multithreaded kernels
+ * for every forward-only pass (evaluation, embeddings, prediction, Grad-CAM at the last
+ * stage). Training stays in TensorFlow.js; onnxruntime has no training API in Node.
+ *
+ * The graph is written from the torchvision-layout tensors (the file training exports), so
+ * it is the same network by construction: Conv (OIHW weights, symmetric pads), BatchNormalization
+ * in inference mode (epsilon 1e-5), MaxPool 3/2 padded by 1, bottleneck blocks with the stride
+ * on the 3x3 convolution, global average pooling, a Gemm head. The input is our NHWC batch;
+ * a Transpose makes it NCHW inside the graph.
+ */
+import { availableParallelism } from 'node:os';
+import pkg from 'onnx-proto';
+import type { InferenceSession as Session, Tensor as OrtTensor } from 'onnxruntime-node';
+import { StudyError } from '../core/errors.ts';
+import { readSafetensors, type NamedTensor } from './safetensors.ts';
+import { specFromTensors } from './torch-layout.ts';
+import type { ResNetSpec } from './resnet.ts';
+
+const { onnx } = pkg;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const EPSILON = 1e-5;
+
+export interface OnnxGraphOptions {
+  /** Also output this stage's activation (1-based, NCHW), e.g. 4 for Grad-CAM at layer4. */
+  stageOutput?: number;
+}
+
+type Attribute = { name: string; ints?: number[]; i?: number; f?: number };
+
+/** The ONNX model (bytes) of a torchvision ResNet with Bottleneck blocks. */
+export function resnetOnnxModel(tensors: Map<string, NamedTensor>, spec: ResNetSpec, options: OnnxGraphOptions = {}): Uint8Array {
+  const nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  const initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  const used = new Set<string>();
+  const weight = (name: string) => {
+    const t = tensors.get(name);
+    if (!t) throw new StudyError(`missing tensor '${name}' for the ONNX graph`);
+    if (!used.has(name)) {
+      used.add(name);
+      const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+      initializers.push(onnx.TensorProto.create({ name, dims: t.shape, dataType: FLOAT, rawData: bytes }));
+    }
+    return name;
+  };
+  let counter = 0;
+  const node = (opType: string, inputs: string[], attributes: Attribute[] = [], output = `${opType.toLowerCase()}_${counter++}`) => {
+    nodes.push(
+      onnx.NodeProto.create({
+        opType,
+        input: inputs,
+        output: [output],
+        name: output,
+        attribute: attributes.map((a) =>
+          a.ints
+            ? onnx.AttributeProto.create({ name: a.name, type: onnx.AttributeProto.AttributeType.INTS, ints: a.ints })
+            : a.f !== undefined
+              ? onnx.AttributeProto.create({ name: a.name, type: onnx.AttributeProto.AttributeType.FLOAT, f: a.f })
+              : onnx.AttributeProto.create({ name: a.name, type: onnx.AttributeProto.AttributeType.INT, i: a.i }),
+        ),
+      }),
+    );
+    return output;
+  };
+  const conv = (x: string, name: string, stride: number, pad: number) => {
+    const [, , kh, kw] = tensors.get(`${name}.weight`)?.shape ?? [];
+    return node('Conv', [x, weight(`${name}.weight`)], [
+      { name: 'kernel_shape', ints: [kh!, kw!] },
+      { name: 'strides', ints: [stride, stride] },
+      { name: 'pads', ints: [pad, pad, pad, pad] },
+    ]);
+  };
+  const bn = (x: string, name: string) =>
+    node('BatchNormalization', [x, ...['weight', 'bias', 'running_mean', 'running_var'].map((p) => weight(`${name}.${p}`))], [{ name: 'epsilon', f: EPSILON }]);
+  const relu = (x: string, output?: string) => node('Relu', [x], [], output);
+
+  let x = node('Transpose', ['input'], [{ name: 'perm', ints: [0, 3, 1, 2] }]);
+  x = relu(bn(conv(x, 'conv1', 2, 3), 'bn1'));
+  x = node('MaxPool', [x], [{ name: 'kernel_shape', ints: [3, 3] }, { name: 'strides', ints: [2, 2] }, { name: 'pads', ints: [1, 1, 1, 1] }]);
+  let channels = spec.stemWidth;
+  spec.blocks.forEach((count, stage) => {
+    for (let b = 0; b < count; b++) {
+      const name = `layer${stage + 1}.${b}`;
+      const stride = stage > 0 && b === 0 ? 2 : 1;
+      const out = spec.outChannels[stage]!;
+      let y = relu(bn(conv(x, `${name}.conv1`, 1, 0), `${name}.bn1`));
+      y = relu(bn(conv(y, `${name}.conv2`, stride, 1), `${name}.bn2`));
+      y = bn(conv(y, `${name}.conv3`, 1, 0), `${name}.bn3`);
+      const shortcut = stride !== 1 || channels !== out ? bn(conv(x, `${name}.downsample.0`, stride, 0), `${name}.downsample.1`) : x;
+      const last = b === count - 1 && options.stageOutput === stage + 1;
+      x = relu(node('Add', [y, shortcut]), last ? `layer${stage + 1}` : undefined);
+      channels = out;
+    }
+  });
+  const features = node('Flatten', [node('GlobalAveragePool', [x])], [{ name: 'axis', i: 1 }], 'features');
+  node('Gemm', [features, weight('fc.weight'), weight('fc.bias')], [{ name: 'transB', i: 1 }], 'logits');
+
+  const valueInfo = (name: string, dims: (number | string)[]) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    });
+  const outputs = [valueInfo('logits', ['N', spec.classes]), valueInfo('features', ['N', channels])];
+  if (options.stageOutput) outputs.push(valueInfo(`layer${options.stageOutput}`, ['N', spec.outChannels[options.stageOutput - 1]!, 'h', 'w']));
+  const graph = onnx.GraphProto.create({
+    name: 'resnet',
+    node: nodes,
+    initializer: initializers,
+    input: [valueInfo('input', ['N', 'H', 'W', 3])],
+    output: outputs,
+  });
+  const model = onnx.ModelProto.create({ irVersion: 8, producerName: 'vision-study', opsetImport: [{ domain: '', version: 17 }], graph });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+export interface OnnxForward {
+  logits: Float32Array;
+  features: Float32Array;
+  /** The requested stage's activation, NCHW, with its shape. */
+  stage?: { data: Float32Array; shape: [number, number, number, number] };
+}
+
+/** A ResNet in an onnxruntime session. */
+export class OnnxResNet {
+  private constructor(
+    readonly spec: ResNetSpec,
+    /** The head's weights, [classes * features] (Grad-CAM at the last stage is CAM with them). */
+    readonly fcWeight: Float32Array,
+    private readonly session: Session,
+    private readonly ort: typeof import('onnxruntime-node'),
+    readonly stageOutput: number | undefined,
+  ) {}
+
+  static async fromTensors(tensors: Map<string, NamedTensor>, source: string, options: OnnxGraphOptions & { threads?: number } = {}): Promise<OnnxResNet> {
+    const spec = specFromTensors(tensors, source);
+    if (options.stageOutput !== undefined && (options.stageOutput < 1 || options.stageOutput > spec.blocks.length)) {
+      throw new StudyError(`unknown layer 'layer${options.stageOutput}': choose one of ${spec.blocks.map((_, i) => `layer${i + 1}`).join(', ')}`);
+    }
+    const ort = await loadOnnxRuntime();
+    const session = await ort.InferenceSession.create(resnetOnnxModel(tensors, spec, options), {
+      intraOpNumThreads: options.threads ?? availableParallelism(),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      // Spinning worker threads steal the CPU from everything else in the process.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    });
+    return new OnnxResNet(spec, tensors.get('fc.weight')!.data, session, ort, options.stageOutput);
+  }
+
+  static async fromFile(path: string, options: OnnxGraphOptions & { threads?: number } = {}): Promise<OnnxResNet> {
+    const { tensors } = await readSafetensors(path);
+    return OnnxResNet.fromTensors(tensors, path, options);
+  }
+
+  /** One batch, NHWC float32 (what ImageCache batches and photo inputs are). */
+  async run(x: Float32Array, shape: [number, number, number, number]): Promise<OnnxForward> {
+    const input = new this.ort.Tensor('float32', x, shape);
+    const result = await this.session.run({ input });
+    const read = (t: OrtTensor | undefined) => t!.data as Float32Array;
+    const out: OnnxForward = { logits: read(result.logits), features: read(result.features) };
+    if (this.stageOutput) {
+      const t = result[`layer${this.stageOutput}`]!;
+      out.stage = { data: read(t), shape: t.dims as [number, number, number, number] };
+    }
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+let runtime: Promise<typeof import('onnxruntime-node')> | undefined;
+
+/** onnxruntime-node, or a clear error naming what is missing. */
+export function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
+  runtime ??= import('onnxruntime-node').catch((error: Error) => {
+    runtime = undefined;
+    throw new StudyError(`onnxruntime-node cannot be loaded (${error.message}); set model.inference to "tfjs" to run forward passes in TensorFlow.js`);
+  });
+  return runtime;
+}
