@@ -1,8 +1,11 @@
 /**
  * One model measurement in its own process (so peak RSS is its own):
  *   tsx bench/model-worker.ts BACKEND ARCH SIZE BATCH MODE STEPS
- * ARCH resnet50 | demo; MODE train | forward. Prints one JSON line.
+ * ARCH resnet50 | demo; MODE train | forward. BACKEND onnxruntime: forward through the ONNX
+ * graph of the same network (onnxruntime-node). Prints one JSON line.
  */
+import { OnnxResNet } from '../pipeline/model/onnx-resnet.ts';
+import { exportTorchWeights } from '../pipeline/model/torch-layout.ts';
 import { initBackend, tf, type BackendName } from '../pipeline/model/backend.ts';
 import { buildResNet, RESNET50 } from '../pipeline/model/resnet.ts';
 import { specFromConfig } from '../pipeline/model/weights.ts';
@@ -16,15 +19,19 @@ const steps = Number(stepsArg ?? 3);
 let peak = process.memoryUsage().rss;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 
-await initBackend(backend as BackendName);
+await initBackend(backend === 'onnxruntime' ? 'wasm' : (backend as BackendName));
 const net = buildResNet(arch === 'resnet50' ? RESNET50 : specFromConfig([1, 1, 1, 1], 16), 1);
+const onnx = backend === 'onnxruntime' ? await OnnxResNet.fromTensors(await exportTorchWeights(net), 'bench') : undefined;
+const input = onnx ? ((await tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 5).data()) as Float32Array) : undefined;
 const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 5);
 const y = tf.ones([batch, 1]);
 const trainable = new Map(net.model.trainableWeights.map((w) => [w.originalName, w.read() as tf.Variable]));
 const adam = new Adam({ learningRate: 1e-4, weightDecay: 1e-4, decoupled: false });
 
 const step = async () => {
-  if (mode === 'train') {
+  if (onnx) {
+    await onnx.run(input!, [batch, size, size, 3]);
+  } else if (mode === 'train') {
     const { value, grads } = tf.variableGrads(() => bceWithLogits((net.model.apply(x, { training: true }) as tf.Tensor[])[0]!, y), [...trainable.values()]);
     const byName = new Map([...trainable].map(([n, v]) => [n, grads[v.name]!]));
     adam.apply(trainable, byName);

@@ -312,7 +312,7 @@ export const commands: Record<string, Command> = {
       if (values.k !== undefined) {
         const k = integerOption(values, 'k', 2, 1);
         if (k > x.rows) throw new StudyError(`--k ${k} is more than the ${x.rows} points`, { exitCode: 2 });
-        const { iterations: _, ...result } = kmeans(x, k, { restarts, seed });
+        const { iterations: _, ...result } = await kmeans(x, k, { restarts, seed });
         return result;
       }
       const match = /^(\d+)\.\.(\d+)$/.exec(String(values['k-range']));
@@ -320,7 +320,7 @@ export const commands: Record<string, Command> = {
         throw new StudyError(`--k-range must be A..B with 1 <= A <= B <= ${x.rows} points, got '${values['k-range']}'`, { exitCode: 2 });
       }
       const ks = Array.from({ length: Number(match[2]) - Number(match[1]) + 1 }, (_, i) => Number(match[1]) + i);
-      const { elbow: curve, chosen_k, method, result } = elbow(x, ks, { restarts, seed });
+      const { elbow: curve, chosen_k, method, result } = await elbow(x, ks, { restarts, seed });
       const { iterations: _, ...chosen } = result;
       return { elbow: curve, chosen_k, method, ...chosen };
     },

@@ -2,30 +2,44 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { elbow, kmeans, kneedle, Matrix } from '../pipeline/cluster/kmeans.ts';
+import { distanceEngine, elbow, jsDistances, kmeans, kneedle, Matrix } from '../pipeline/cluster/kmeans.ts';
 
 const reference = JSON.parse(await readFile(new URL('./fixtures/reference/kmeans-reference.json', import.meta.url), 'utf8')) as { x: number[][]; inertia: Record<string, number> };
 const x = Matrix.from(reference.x);
 
-test('inertia within 1% of scikit-learn KMeans (n_init = 10) for K = 2..10', () => {
+test('inertia within 1% of scikit-learn KMeans (n_init = 10) for K = 2..10', async () => {
   for (const [k, sk] of Object.entries(reference.inertia)) {
-    const ours = kmeans(x, Number(k), { restarts: 10, seed: 0 });
+    const ours = await kmeans(x, Number(k), { restarts: 10, seed: 0 });
     assert.ok(ours.inertia <= sk * 1.01, `K=${k}: ours ${ours.inertia.toFixed(1)}, scikit-learn ${sk.toFixed(1)}`);
     assert.equal(ours.labels.length, reference.x.length);
     assert.equal(new Set(ours.labels).size, Number(k), 'no empty cluster');
   }
 });
 
-test('labels, centroids and inertia agree with each other; seeded runs repeat', () => {
-  const r = kmeans(x, 4, { restarts: 3, seed: 5 });
+test('labels, centroids and inertia agree with each other; seeded runs repeat', async () => {
+  const r = await kmeans(x, 4, { restarts: 3, seed: 5 });
   let inertia = 0;
   reference.x.forEach((row, i) => (inertia += row.reduce((s, v, j) => s + (v - r.centroids[r.labels[i]!]![j]!) ** 2, 0)));
   assert.ok(Math.abs(inertia - r.inertia) / inertia < 1e-9);
-  assert.deepEqual(kmeans(x, 4, { restarts: 3, seed: 5 }).labels, r.labels);
+  assert.deepEqual((await kmeans(x, 4, { restarts: 3, seed: 5 })).labels, r.labels);
 });
 
-test('the elbow finds the six blobs; Kneedle picks the bend of a textbook curve', () => {
-  const result = elbow(x, [2, 3, 4, 5, 6, 7, 8, 9, 10], { restarts: 4, seed: 0 });
+test('distances in onnxruntime (float32 matrix product) and in JavaScript (float64) give the same clustering', async () => {
+  const engine = await distanceEngine(x, 'onnxruntime');
+  try {
+    for (const k of [2, 5, 8]) {
+      const fast = await kmeans(x, k, { restarts: 3, seed: 1, distances: engine });
+      const exact = await kmeans(x, k, { restarts: 3, seed: 1, distances: jsDistances(x) });
+      assert.deepEqual(fast.labels, exact.labels, `K=${k} labels`);
+      assert.ok(Math.abs(fast.inertia - exact.inertia) / exact.inertia < 1e-6, `K=${k} inertia ${fast.inertia} vs ${exact.inertia}`);
+    }
+  } finally {
+    await engine.close?.();
+  }
+});
+
+test('the elbow finds the six blobs; Kneedle picks the bend of a textbook curve', async () => {
+  const result = await elbow(x, [2, 3, 4, 5, 6, 7, 8, 9, 10], { restarts: 4, seed: 0 });
   assert.equal(result.method, 'kneedle');
   assert.equal(result.elbow.length, 9);
   assert.ok(result.chosen_k >= 4 && result.chosen_k <= 7, `chose ${result.chosen_k}`);

@@ -46,10 +46,10 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       const space = c.space === 'tsne' ? Matrix.from(map) : x;
       const [lo, hi] = [Math.max(1, c.k_range[0]), Math.min(c.k_range[1], n)];
       const ks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-      const curve = elbow(space, ks, { restarts: c.restarts, seed: config.seed });
+      const curve = await elbow(space, ks, { restarts: c.restarts, seed: config.seed });
       const override = source === 'resnet' ? c.resnet_k : config.clip.k;
       const k = override ?? curve.chosen_k;
-      const result = override ? kmeans(space, k, { restarts: c.restarts, seed: config.seed }) : curve.result;
+      const result = override ? await kmeans(space, k, { restarts: c.restarts, seed: config.seed }) : curve.result;
       const sales = salesByCluster(result.labels, index.labels, k);
 
       const listings = new Map((JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')).validation as Listing[]).map((l) => [l.id, l]));
