@@ -159,7 +159,7 @@ async function benchCluster() {
   for (const n of quick ? [1000] : full ? [1000, 5000, 12500, 62500] : [1000, 5000, 12500]) {
     const points = blobs(n, 50, 10, n);
     const t0 = performance.now();
-    const y = tsne(points, { seed: 0 });
+    const y = await tsne(points, { seed: 0 });
     const seconds = (performance.now() - t0) / 1000;
     const sample = Array.from({ length: n }, (_, i) => i).sort((a, b) => keyedUniform(0, 'bench', String(a)) - keyedUniform(0, 'bench', String(b))).slice(0, Math.min(n, quick ? 1000 : 2000));
     const trust = trustworthiness(sample.map((i) => points[i]!), sample.map((i) => y[i]!), 10);

@@ -24,7 +24,7 @@ for (const n of sizes.length ? sizes : [62500]) {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const t0 = performance.now();
-  const y = tsne(points, { seed: 0 });
+  const y = await tsne(points, { seed: 0 });
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   const sample = Array.from({ length: n }, (_, i) => i).sort((a, b) => keyedUniform(0, 'bench', String(a)) - keyedUniform(0, 'bench', String(b))).slice(0, 2000);

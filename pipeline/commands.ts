@@ -290,7 +290,7 @@ export const commands: Record<string, Command> = {
       const theta = values.theta === undefined ? 0.5 : Number(values.theta);
       if (!(perplexity > 0)) throw new StudyError(`--perplexity must be a positive number, got '${values.perplexity}'`, { exitCode: 2 });
       if (!(theta >= 0 && theta <= 1)) throw new StudyError(`--theta must be between 0 and 1, got '${values.theta}'`, { exitCode: 2 });
-      return { coordinates: tsne(rows, { perplexity, theta, pcaDimensions: integerOption(values, 'pca', 50, 0), iterations: integerOption(values, 'iterations', 1000, 1), seed: integerOption(values, 'seed', 0, 0) }) };
+      return { coordinates: await tsne(rows, { perplexity, theta, pcaDimensions: integerOption(values, 'pca', 50, 0), iterations: integerOption(values, 'iterations', 1000, 1), seed: integerOption(values, 'seed', 0, 0) }) };
     },
   },
   kmeans: {

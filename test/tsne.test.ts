@@ -2,28 +2,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { tsne, trustworthiness } from '../pipeline/cluster/tsne.ts';
+import { bruteNeighbours, tsne, trustworthiness, vpTreeNeighbours } from '../pipeline/cluster/tsne.ts';
 import { pca } from '../pipeline/cluster/pca.ts';
 import { Matrix } from '../pipeline/cluster/kmeans.ts';
 import { createRandom } from '../pipeline/core/random.ts';
 
 const reference = JSON.parse(await readFile(new URL('./fixtures/reference/tsne-reference.json', import.meta.url), 'utf8')) as { x: number[][]; labels: number[]; trustworthiness: number };
 
-test('trustworthiness (k = 10) no more than 0.01 below scikit-learn TSNE on the same data', () => {
-  const y = tsne(reference.x, { seed: 0 });
+test('trustworthiness (k = 10) no more than 0.01 below scikit-learn TSNE on the same data', async () => {
+  const y = await tsne(reference.x, { seed: 0 });
   assert.equal(y.length, reference.x.length);
   const ours = trustworthiness(reference.x, y, 10);
   assert.ok(ours >= reference.trustworthiness - 0.01, `ours ${ours.toFixed(4)}, scikit-learn ${reference.trustworthiness.toFixed(4)}`);
   // Seeded: the same input gives the same map.
-  assert.deepEqual(tsne(reference.x.slice(0, 200), { seed: 0, iterations: 300 }), tsne(reference.x.slice(0, 200), { seed: 0, iterations: 300 }));
+  assert.deepEqual(await tsne(reference.x.slice(0, 200), { seed: 0, iterations: 300 }), await tsne(reference.x.slice(0, 200), { seed: 0, iterations: 300 }));
 });
 
-test('wide inputs are reduced by PCA first; too few points for the perplexity is an error naming both', () => {
+test('nearest neighbours by brute force in onnxruntime equal the vantage-point tree', async () => {
+  const x = Matrix.from(reference.x);
+  const brute = await bruteNeighbours(x, 30);
+  assert.ok(brute, 'onnxruntime loads');
+  const tree = vpTreeNeighbours(x, 30, 0);
+  assert.deepEqual(brute.indices, tree.indices);
+  for (let i = 0; i < tree.distances.length; i++) assert.ok(Math.abs(brute.distances[i]! - tree.distances[i]!) <= 1e-9 * Math.max(1, tree.distances[i]!), `distance ${i}`);
+});
+
+test('wide inputs are reduced by PCA first; too few points for the perplexity is an error naming both', async () => {
   const random = createRandom(3);
   const wide = Array.from({ length: 120 }, (_, i) => Array.from({ length: 80 }, (_, d) => (i % 3) * 5 * (d % 2) + random()));
-  const y = tsne(wide, { perplexity: 10, iterations: 300 });
+  const y = await tsne(wide, { perplexity: 10, iterations: 300 });
   assert.ok(y.every((p) => p.length === 2 && p.every(Number.isFinite)));
-  assert.throws(() => tsne(wide.slice(0, 30), { perplexity: 10 }), /30 points, perplexity 10/);
+  await assert.rejects(tsne(wide.slice(0, 30), { perplexity: 10 }), /30 points, perplexity 10/);
 });
 
 test('PCA finds the directions of largest variance, in order', () => {

@@ -41,7 +41,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       const n = x.rows;
       const perplexity = Math.min(c.perplexity, Math.max(1, (n - 1) / 3 - 0.01));
       const progress = ctx.logger.progress(`t-SNE of ${n} ${source} embeddings`, 1000);
-      const map = tsne(x, { perplexity, theta: c.theta, seed: config.seed, onIteration: (i) => i % 50 === 0 && progress.tick(50) });
+      const map = await tsne(x, { perplexity, theta: c.theta, seed: config.seed, onIteration: (i) => i % 50 === 0 && progress.tick(50) });
       progress.done();
       const space = c.space === 'tsne' ? Matrix.from(map) : x;
       const [lo, hi] = [Math.max(1, c.k_range[0]), Math.min(c.k_range[1], n)];

@@ -1,7 +1,8 @@
 /**
  * Barnes-Hut t-SNE (van der Maaten, 2014), following scikit-learn's defaults:
  *  - PCA to 50 dimensions first when the input is wider (pca.ts);
- *  - exact nearest neighbours (k = 3 * perplexity) from a vantage-point tree, and per-point
+ *  - exact nearest neighbours (k = 3 * perplexity) by brute force in onnxruntime (a
+ *    vantage-point tree without it), and per-point
  *    Gaussian bandwidths found by binary search to match the perplexity; P symmetrised, sparse;
  *  - initialisation by PCA, scaled to a standard deviation of 1e-4;
  *  - 1,000 iterations, early exaggeration 12 for the first 250 with momentum 0.5, then 0.8;
@@ -10,7 +11,10 @@
  */
 import { Matrix } from './kmeans.ts';
 import { pca } from './pca.ts';
+import { availableParallelism } from 'node:os';
 import { StudyError } from '../core/errors.ts';
+import { startTsWorker } from '../core/ts-worker.ts';
+import type { RepulsionTask } from './tsne-worker.ts';
 
 export interface TsneOptions {
   perplexity?: number;
@@ -19,6 +23,8 @@ export interface TsneOptions {
   iterations?: number;
   theta?: number;
   seed?: number;
+  /** Threads for the repulsion (default: every core); results do not depend on it. */
+  threads?: number;
   onIteration?: (iteration: number, total: number) => void;
 }
 
@@ -57,7 +63,7 @@ function buildVpTree(x: Matrix, items: number[]): VpNode | null {
   };
 }
 
-function nearestNeighbours(x: Matrix, k: number, seed: number): { indices: Int32Array; distances: Float64Array } {
+export function vpTreeNeighbours(x: Matrix, k: number, seed: number): { indices: Int32Array; distances: Float64Array } {
   const n = x.rows;
   // A seeded shuffle decides the vantage points (a sorted order would build a skewed tree).
   let state = (seed * 2654435761 + 1) >>> 0;
@@ -127,6 +133,101 @@ function nearestNeighbours(x: Matrix, k: number, seed: number): { indices: Int32
     });
   }
   return { indices, distances };
+}
+
+/**
+ * Exact k nearest neighbours by brute force, the distances as matrix products in onnxruntime
+ * (blocks of queries against every point, float32, as scikit-learn's brute kNN uses BLAS);
+ * the k chosen are then measured again in float64. Undefined when onnxruntime is unavailable.
+ */
+export async function bruteNeighbours(x: Matrix, k: number): Promise<{ indices: Int32Array; distances: Float64Array } | undefined> {
+  let ort: typeof import('onnxruntime-node');
+  try {
+    ort = await (await import('../model/onnx-resnet.ts')).loadOnnxRuntime();
+  } catch {
+    return undefined;
+  }
+  const { distanceGraph } = await import('./distance-graph.ts');
+  const { availableParallelism } = await import('node:os');
+  const session = await ort.InferenceSession.create(distanceGraph(), {
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+  const { rows: n, cols: d } = x;
+  const points = Float32Array.from(x.data);
+  const norms = new Float32Array(n);
+  for (let i = 0; i < n; i++) norms[i] = squaredDistanceTo0(x, i);
+  const all = new ort.Tensor('float32', points, [n, d]);
+  const cn = new ort.Tensor('float32', norms, [n]);
+  const indices = new Int32Array(n * k);
+  const distances = new Float64Array(n * k);
+  // Blocks of about 16M distances (64 MB of float32).
+  const block = Math.max(1, Math.min(n, Math.floor((1 << 24) / n)));
+  const heapD = new Float64Array(k);
+  const heapI = new Int32Array(k);
+  try {
+    for (let start = 0; start < n; start += block) {
+      const size = Math.min(block, n - start);
+      const queries = new ort.Tensor('float32', points.subarray(start * d, (start + size) * d), [size, d]);
+      const partial = (await session.run({ x: queries, c: all, cn })).partial!.data as Float32Array;
+      for (let b = 0; b < size; b++) {
+        const q = start + b;
+        const row = partial.subarray(b * n, (b + 1) * n);
+        // A max-heap of the k smallest partial distances.
+        let filled = 0;
+        for (let j = 0; j < n; j++) {
+          if (j === q) continue;
+          const v = row[j]!;
+          if (filled < k) {
+            let i = filled++;
+            while (i > 0) {
+              const p = (i - 1) >> 1;
+              if (heapD[p]! >= v) break;
+              heapD[i] = heapD[p]!;
+              heapI[i] = heapI[p]!;
+              i = p;
+            }
+            heapD[i] = v;
+            heapI[i] = j;
+          } else if (v < heapD[0]!) {
+            let i = 0;
+            for (;;) {
+              const l = 2 * i + 1;
+              if (l >= k) break;
+              const m = l + 1 < k && heapD[l + 1]! > heapD[l]! ? l + 1 : l;
+              if (heapD[m]! <= v) break;
+              heapD[i] = heapD[m]!;
+              heapI[i] = heapI[m]!;
+              i = m;
+            }
+            heapD[i] = v;
+            heapI[i] = j;
+          }
+        }
+        const chosen = Array.from(heapI.subarray(0, k), (j) => ({ j, dist: squaredDistance(x, q, j) }));
+        chosen.sort((a, b) => a.dist - b.dist || a.j - b.j);
+        chosen.forEach(({ j, dist }, r) => {
+          indices[q * k + r] = j;
+          distances[q * k + r] = dist;
+        });
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return { indices, distances };
+}
+
+function squaredDistanceTo0(x: Matrix, i: number): number {
+  let s = 0;
+  for (let j = 0, o = i * x.cols; j < x.cols; j++) s += x.data[o + j]! ** 2;
+  return s;
+}
+
+async function nearestNeighbours(x: Matrix, k: number, seed: number): Promise<{ indices: Int32Array; distances: Float64Array }> {
+  return (await bruteNeighbours(x, k)) ?? vpTreeNeighbours(x, k, seed);
 }
 
 // ---- affinities ----
@@ -201,6 +302,63 @@ function symmetrise(p: Float64Array, indices: Int32Array, n: number, k: number):
 
 // ---- Barnes-Hut repulsion over a quadtree ----
 
+export interface TreeArrays {
+  mx: Float64Array;
+  my: Float64Array;
+  count: Int32Array;
+  half: Float64Array;
+  child: Int32Array;
+  point: Int32Array;
+}
+
+/**
+ * Unnormalised repulsion of points [from, to) into rep[2i..2i+1] and each point's share of Z
+ * into zs[i] (summed in index order by the caller, so the result does not depend on how the
+ * points were split between threads).
+ */
+export function repulseRange(t: TreeArrays, y: Float64Array, from: number, to: number, theta2: number, rep: Float64Array, zs: Float64Array): void {
+  const { mx, my, count, half, child, point } = t;
+  const stack = new Int32Array(4 * 64);
+  for (let i = from; i < to; i++) {
+    const px = y[2 * i]!;
+    const py = y[2 * i + 1]!;
+    let z = 0;
+    let fx = 0;
+    let fy = 0;
+    let top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const node = stack[--top]!;
+      const c = count[node]!;
+      if (c === 0) continue;
+      const dx = px - mx[node]!;
+      const dy = py - my[node]!;
+      const d2 = dx * dx + dy * dy;
+      const first = child[node]!;
+      const width = 2 * half[node]!;
+      if (first === -1 || width * width < theta2 * d2) {
+        // A leaf holding only point i itself adds nothing.
+        const m = c - (first === -1 && point[node] === i ? 1 : 0);
+        if (m <= 0) continue;
+        const q = 1 / (1 + d2);
+        z += m * q;
+        const mq2 = m * q * q;
+        fx += mq2 * dx;
+        fy += mq2 * dy;
+      } else {
+        // Depth-first: at most 3 siblings wait per level (depth <= 51) plus the current 4.
+        stack[top++] = first;
+        stack[top++] = first + 1;
+        stack[top++] = first + 2;
+        stack[top++] = first + 3;
+      }
+    }
+    rep[2 * i] = fx;
+    rep[2 * i + 1] = fy;
+    zs[i] = z;
+  }
+}
+
 class QuadTree {
   // Per node: centre of mass (x, y), count, cell centre (cx, cy), half width, first child (-1: leaf), point (-1: none).
   private mx: Float64Array;
@@ -213,16 +371,16 @@ class QuadTree {
   private point: Int32Array;
   private size = 0;
 
-  constructor(private readonly y: Float64Array, private readonly n: number) {
-    const capacity = 8 * n + 16;
-    this.mx = new Float64Array(capacity);
-    this.my = new Float64Array(capacity);
-    this.count = new Int32Array(capacity);
-    this.cx = new Float64Array(capacity);
-    this.cy = new Float64Array(capacity);
-    this.half = new Float64Array(capacity);
-    this.child = new Int32Array(capacity).fill(-1);
-    this.point = new Int32Array(capacity).fill(-1);
+  constructor(private readonly y: Float64Array, private readonly n: number, private readonly shared = false) {
+    const capacity = 4 * n + 16;
+    this.mx = this.f64(capacity);
+    this.my = this.f64(capacity);
+    this.count = this.i32(capacity);
+    this.cx = this.f64(capacity);
+    this.cy = this.f64(capacity);
+    this.half = this.f64(capacity);
+    this.child = this.i32(capacity);
+    this.point = this.i32(capacity);
     let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
     for (let i = 0; i < n; i++) {
       minX = Math.min(minX, y[2 * i]!);
@@ -248,21 +406,34 @@ class QuadTree {
     return id;
   }
 
+  private f64(length: number): Float64Array {
+    return new Float64Array(this.shared ? new SharedArrayBuffer(length * 8) : new ArrayBuffer(length * 8));
+  }
+
+  private i32(length: number): Int32Array {
+    return new Int32Array(this.shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
+  }
+
   private grow(): void {
-    const grow = <T extends Float64Array | Int32Array>(a: T, fill = 0): T => {
-      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+    // Every field of a node is written when the node is made, so the new tail needs no fill.
+    const grow64 = (a: Float64Array) => {
+      const b = this.f64(a.length * 2);
       b.set(a);
-      if (fill) b.fill(fill as never, a.length);
       return b;
     };
-    this.mx = grow(this.mx);
-    this.my = grow(this.my);
-    this.count = grow(this.count);
-    this.cx = grow(this.cx);
-    this.cy = grow(this.cy);
-    this.half = grow(this.half);
-    this.child = grow(this.child, -1);
-    this.point = grow(this.point, -1);
+    const grow32 = (a: Int32Array) => {
+      const b = this.i32(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.mx = grow64(this.mx);
+    this.my = grow64(this.my);
+    this.count = grow32(this.count);
+    this.cx = grow64(this.cx);
+    this.cy = grow64(this.cy);
+    this.half = grow64(this.half);
+    this.child = grow32(this.child);
+    this.point = grow32(this.point);
   }
 
   private insert(node: number, i: number, depth: number): void {
@@ -308,42 +479,44 @@ class QuadTree {
     return this.child[node]! + (px >= this.cx[node]! ? 1 : 0) + (py >= this.cy[node]! ? 2 : 0);
   }
 
-  /** Adds point i's unnormalised repulsion to force[0..1] and returns its share of Z. */
-  repulse(i: number, theta2: number, force: Float64Array): number {
-    const px = this.y[2 * i]!;
-    const py = this.y[2 * i + 1]!;
-    let z = 0;
-    const stack = [0];
-    while (stack.length) {
-      const node = stack.pop()!;
-      const c = this.count[node]!;
-      if (c === 0) continue;
-      const dx = px - this.mx[node]!;
-      const dy = py - this.my[node]!;
-      const d2 = dx * dx + dy * dy;
-      const isLeaf = this.child[node] === -1;
-      const width = 2 * this.half[node]!;
-      if (isLeaf || width * width < theta2 * d2) {
-        // A leaf holding only point i itself adds nothing.
-        const self = isLeaf && this.point[node] === i ? 1 : 0;
-        const m = c - self;
-        if (m <= 0) continue;
-        const q = 1 / (1 + d2);
-        z += m * q;
-        const mq2 = m * q * q;
-        force[0] += mq2 * dx;
-        force[1] += mq2 * dy;
-      } else {
-        const first = this.child[node]!;
-        stack.push(first, first + 1, first + 2, first + 3);
-      }
-    }
-    return z;
+  /** What the repulsion traversal reads (shared with worker threads when they help). */
+  arrays(): TreeArrays {
+    return { mx: this.mx, my: this.my, count: this.count, half: this.half, child: this.child, point: this.point };
+  }
+}
+
+/** Below this many points a helper thread costs more than it saves. */
+const PARALLEL_MIN_POINTS = 2000;
+
+/** A worker thread computing the repulsion of a range of points, one task at a time. */
+class RepulsionHelper {
+  private readonly worker = startTsWorker(new URL('./tsne-worker.ts', import.meta.url));
+  private failure: Error | undefined;
+
+  constructor() {
+    this.worker.on('error', (error) => (this.failure = error));
+  }
+
+  run(task: RepulsionTask): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.worker.once('error', onError);
+      this.worker.once('message', () => {
+        this.worker.off('error', onError);
+        resolve();
+      });
+      this.worker.postMessage(task);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
   }
 }
 
 /** [N][2] coordinates, in input order. */
-export function tsne(rows: number[][] | Matrix, options: TsneOptions = {}): number[][] {
+export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {}): Promise<number[][]> {
   let x = rows instanceof Matrix ? rows : Matrix.from(rows);
   const n = x.rows;
   const perplexity = options.perplexity ?? 30;
@@ -353,16 +526,16 @@ export function tsne(rows: number[][] | Matrix, options: TsneOptions = {}): numb
   const pcaDims = options.pcaDimensions ?? 50;
   if (pcaDims > 0 && x.cols > pcaDims) x = pca(x, pcaDims).projected;
   const k = Math.min(n - 1, Math.floor(3 * perplexity));
-  const { indices, distances } = nearestNeighbours(x, k, options.seed ?? 0);
+  const { indices, distances } = await nearestNeighbours(x, k, options.seed ?? 0);
   const P = symmetrise(conditionalP(distances, n, k, perplexity), indices, n, k);
 
   // Initialisation: the first two principal components, scaled to std 1e-4 (scikit-learn's 'pca').
   const init = pca(x, 2).projected;
-  const y = new Float64Array(n * 2);
+  const start = new Float64Array(n * 2);
   let sd = 0;
   for (let i = 0; i < n; i++) sd += init.data[i * 2]! ** 2;
   sd = Math.sqrt(sd / n) || 1;
-  for (let i = 0; i < n * 2; i++) y[i] = (init.data[i]! / sd) * 1e-4;
+  for (let i = 0; i < n * 2; i++) start[i] = (init.data[i]! / sd) * 1e-4;
 
   const iterations = options.iterations ?? 1000;
   const exaggerationIterations = Math.min(250, iterations);
@@ -371,41 +544,50 @@ export function tsne(rows: number[][] | Matrix, options: TsneOptions = {}): numb
   const update = new Float64Array(n * 2);
   const gains = new Float64Array(n * 2).fill(1);
   const grad = new Float64Array(n * 2);
-  const repulsion = new Float64Array(n * 2);
-  const force = new Float64Array(2);
-  for (let iteration = 0; iteration < iterations; iteration++) {
-    const exaggeration = iteration < exaggerationIterations ? 12 : 1;
-    const momentum = iteration < exaggerationIterations ? 0.5 : 0.8;
-    const tree = new QuadTree(y, n);
-    let z = 0;
-    for (let i = 0; i < n; i++) {
-      force[0] = 0;
-      force[1] = 0;
-      z += tree.repulse(i, theta2, force);
-      repulsion[2 * i] = force[0];
-      repulsion[2 * i + 1] = force[1];
-    }
-    for (let i = 0; i < n; i++) {
-      let ax = 0;
-      let ay = 0;
-      for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) {
-        const j = P.columns[e]!;
-        const dx = y[2 * i]! - y[2 * j]!;
-        const dy = y[2 * i + 1]! - y[2 * j + 1]!;
-        const q = 1 / (1 + dx * dx + dy * dy);
-        const pq = P.values[e]! * exaggeration * q;
-        ax += pq * dx;
-        ay += pq * dy;
+  // Worker threads share the repulsion work on large inputs (the quadtree is built here).
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), availableParallelism()));
+  const helpers = n >= PARALLEL_MIN_POINTS && threads > 1 ? Array.from({ length: threads - 1 }, () => new RepulsionHelper()) : [];
+  const shared = (length: number) => new Float64Array(helpers.length ? new SharedArrayBuffer(length * 8) : new ArrayBuffer(length * 8));
+  const y = shared(n * 2);
+  y.set(start);
+  const repulsion = shared(n * 2);
+  const zs = shared(n);
+  try {
+    for (let iteration = 0; iteration < iterations; iteration++) {
+      const exaggeration = iteration < exaggerationIterations ? 12 : 1;
+      const momentum = iteration < exaggerationIterations ? 0.5 : 0.8;
+      const tree = new QuadTree(y, n, helpers.length > 0).arrays();
+      // The helpers take the later ranges; this thread takes the first.
+      const chunk = Math.ceil(n / (helpers.length + 1));
+      const pending = helpers.map((worker, h) => worker.run({ tree, y, from: Math.min(n, (h + 1) * chunk), to: Math.min(n, (h + 2) * chunk), theta2, rep: repulsion, zs }));
+      repulseRange(tree, y, 0, Math.min(n, chunk), theta2, repulsion, zs);
+      await Promise.all(pending);
+      let z = 0;
+      for (let i = 0; i < n; i++) z += zs[i]!;
+      for (let i = 0; i < n; i++) {
+        let ax = 0;
+        let ay = 0;
+        for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) {
+          const j = P.columns[e]!;
+          const dx = y[2 * i]! - y[2 * j]!;
+          const dy = y[2 * i + 1]! - y[2 * j + 1]!;
+          const q = 1 / (1 + dx * dx + dy * dy);
+          const pq = P.values[e]! * exaggeration * q;
+          ax += pq * dx;
+          ay += pq * dy;
+        }
+        grad[2 * i] = 4 * (ax - repulsion[2 * i]! / z);
+        grad[2 * i + 1] = 4 * (ay - repulsion[2 * i + 1]! / z);
       }
-      grad[2 * i] = 4 * (ax - repulsion[2 * i]! / z);
-      grad[2 * i + 1] = 4 * (ay - repulsion[2 * i + 1]! / z);
+      for (let i = 0; i < n * 2; i++) {
+        gains[i] = Math.max(0.01, Math.sign(grad[i]!) !== Math.sign(update[i]!) ? gains[i]! + 0.2 : gains[i]! * 0.8);
+        update[i] = momentum * update[i]! - learningRate * gains[i]! * grad[i]!;
+        y[i] += update[i]!;
+      }
+      options.onIteration?.(iteration + 1, iterations);
     }
-    for (let i = 0; i < n * 2; i++) {
-      gains[i] = Math.max(0.01, Math.sign(grad[i]!) !== Math.sign(update[i]!) ? gains[i]! + 0.2 : gains[i]! * 0.8);
-      update[i] = momentum * update[i]! - learningRate * gains[i]! * grad[i]!;
-      y[i] += update[i]!;
-    }
-    options.onIteration?.(iteration + 1, iterations);
+  } finally {
+    await Promise.all(helpers.map((h) => h.close()));
   }
   return Array.from({ length: n }, (_, i) => [y[2 * i]!, y[2 * i + 1]!]);
 }
