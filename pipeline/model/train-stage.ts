@@ -13,6 +13,7 @@ import { ImageCache } from '../data/image-cache.ts';
 import { initBackend, tf } from './backend.ts';
 import { startingNetwork } from './weights.ts';
 import { trainNetwork } from './train.ts';
+import { chooseEngine } from './inference.ts';
 import { readSafetensors, serializeSafetensors } from './safetensors.ts';
 import { exportTorchWeights, loadTorchWeights } from './torch-layout.ts';
 
@@ -20,7 +21,7 @@ export const modelFile = (cache: string) => join(cache, 'train', 'model.safetens
 
 export const trainStage: StageDefinition = {
   name: 'train',
-  version: 1,
+  version: 2,
   after: ['preprocess'],
   config: (c) => ({ seed: c.seed, model: c.model, train: c.train, augment: c.augment }),
   afterCommit: (loaded) => rm(join(loaded.resolved.cache, 'train', 'work'), { recursive: true, force: true }),
@@ -49,6 +50,7 @@ export const trainStage: StageDefinition = {
       const { state, resumedFrom } = await trainNetwork({
         net, train, validation, config: config.train, augment: config.augment, seed: config.seed,
         run: ctx.fingerprint, checkpointPath: join(work, 'checkpoint.safetensors'), bestPath, logger: ctx.logger,
+        validationEngine: await chooseEngine(config.model, ctx.logger),
       });
       const epochsRun = state.epoch - resumedFrom;
       ctx.notes.resumed_from_epoch = resumedFrom;

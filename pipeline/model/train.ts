@@ -10,6 +10,9 @@ import { Adam } from './adam.ts';
 import { bceWithLogits, bceWithLogitsValue } from './loss.ts';
 import { loadCheckpoint, saveCheckpoint, saveWeights, type LoopState } from './checkpoint.ts';
 import type { ResNet } from './resnet.ts';
+import { OnnxResNet } from './onnx-resnet.ts';
+import { exportTorchWeights } from './torch-layout.ts';
+import { forwardCache } from './inference.ts';
 import { augmentationRandom, epochOrder, readBatch } from '../data/batches.ts';
 import type { ImageCache } from '../data/image-cache.ts';
 import type { AugmentConfig, TrainConfig } from '../core/config-types.ts';
@@ -27,6 +30,8 @@ export interface TrainOptions {
   checkpointPath: string;
   bestPath: string;
   logger: Logger;
+  /** Where the per-epoch validation pass runs (default tfjs, on the training backend). */
+  validationEngine?: 'onnxruntime' | 'tfjs';
   /** Test hook: called after each completed epoch (and its checkpoint). */
   afterEpoch?: (state: LoopState) => void | Promise<void>;
 }
@@ -50,6 +55,23 @@ export async function evaluateLoss(net: ResNet, cache: ImageCache, batchSize: nu
   let correct = 0;
   for (let i = 0; i < logits.length; i++) if ((logits[i]! >= 0 ? 1 : 0) === labels[i]) correct++;
   return { loss: bceWithLogitsValue(logits, labels), accuracy: correct / logits.length, logits };
+}
+
+/**
+ * The validation pass in onnxruntime: this epoch's weights, exported as torchvision tensors,
+ * as an ONNX graph (about 10x the wasm backend's forward speed; equal to it within float error).
+ */
+async function onnxValidation(net: ResNet, cache: ImageCache): Promise<{ loss: number; accuracy: number; logits: Float32Array }> {
+  const onnx = await OnnxResNet.fromTensors(await exportTorchWeights(net), 'the network in training');
+  try {
+    const { logits } = await forwardCache({ engine: 'onnxruntime', spec: onnx.spec, run: (x, shape) => onnx.run(x, shape), close: () => onnx.release() }, cache);
+    const labels = Float32Array.from(cache.index.labels);
+    let correct = 0;
+    for (let i = 0; i < logits.length; i++) if ((logits[i]! >= 0 ? 1 : 0) === labels[i]) correct++;
+    return { loss: bceWithLogitsValue(logits, labels), accuracy: correct / logits.length, logits };
+  } finally {
+    await onnx.release();
+  }
 }
 
 export async function trainNetwork(options: TrainOptions): Promise<TrainResult> {
@@ -104,7 +126,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       state.step++;
     }
     progress.done();
-    const validation = await evaluateLoss(net, options.validation, Math.max(micro, 32));
+    const validation = options.validationEngine === 'onnxruntime' ? await onnxValidation(net, options.validation) : await evaluateLoss(net, options.validation, Math.max(micro, 32));
     state.epoch = epoch;
     state.history.push({ epoch, train_loss: lossSum / order.length, val_loss: validation.loss, val_accuracy: validation.accuracy });
     if (state.best_val_loss === null || validation.loss < state.best_val_loss) {
