@@ -112,18 +112,10 @@ export function jsDistances(x: Matrix): DistanceEngine {
  * Inertia is recomputed exactly in float64 from the final labels.
  */
 export async function onnxDistances(x: Matrix): Promise<DistanceEngine> {
-  const { loadOnnxRuntime } = await import('../model/onnx-resnet.ts');
+  const { createSession } = await import('../core/onnx-runtime.ts');
   const { clusterSumGraph, distanceGraph } = await import('./distance-graph.ts');
-  const ort = await loadOnnxRuntime();
-  const { availableParallelism } = await import('node:os');
-  const options = {
-    intraOpNumThreads: availableParallelism(),
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  } as const;
-  const session = await ort.InferenceSession.create(distanceGraph(), options);
-  const summing = await ort.InferenceSession.create(clusterSumGraph(), options);
+  const { ort, session } = await createSession(distanceGraph());
+  const { session: summing } = await createSession(clusterSumGraph());
   const points = new ort.Tensor('float32', Float32Array.from(x.data), [x.rows, x.cols]);
   return {
     async partial(centres, k) {

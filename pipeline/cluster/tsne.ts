@@ -141,20 +141,14 @@ export function vpTreeNeighbours(x: Matrix, k: number, seed: number): { indices:
  * the k chosen are then measured again in float64. Undefined when onnxruntime is unavailable.
  */
 export async function bruteNeighbours(x: Matrix, k: number): Promise<{ indices: Int32Array; distances: Float64Array } | undefined> {
-  let ort: typeof import('onnxruntime-node');
+  const { createSession, loadOnnxRuntime } = await import('../core/onnx-runtime.ts');
   try {
-    ort = await (await import('../model/onnx-resnet.ts')).loadOnnxRuntime();
+    await loadOnnxRuntime();
   } catch {
     return undefined;
   }
   const { distanceGraph } = await import('./distance-graph.ts');
-  const { availableParallelism } = await import('node:os');
-  const session = await ort.InferenceSession.create(distanceGraph(), {
-    intraOpNumThreads: availableParallelism(),
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  });
+  const { ort, session } = await createSession(distanceGraph());
   const { rows: n, cols: d } = x;
   const points = Float32Array.from(x.data);
   const norms = new Float32Array(n);

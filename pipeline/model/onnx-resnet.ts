@@ -9,10 +9,10 @@
  * on the 3x3 convolution, global average pooling, a Gemm head. The input is our NHWC batch;
  * a Transpose makes it NCHW inside the graph.
  */
-import { availableParallelism } from 'node:os';
 import pkg from 'onnx-proto';
 import type { InferenceSession as Session, Tensor as OrtTensor } from 'onnxruntime-node';
 import { StudyError } from '../core/errors.ts';
+import { createSession } from '../core/onnx-runtime.ts';
 import { readSafetensors, type NamedTensor } from './safetensors.ts';
 import { specFromTensors } from './torch-layout.ts';
 import type { ResNetSpec } from './resnet.ts';
@@ -136,14 +136,7 @@ export class OnnxResNet {
     if (options.stageOutput !== undefined && (options.stageOutput < 1 || options.stageOutput > spec.blocks.length)) {
       throw new StudyError(`unknown layer 'layer${options.stageOutput}': choose one of ${spec.blocks.map((_, i) => `layer${i + 1}`).join(', ')}`);
     }
-    const ort = await loadOnnxRuntime();
-    const session = await ort.InferenceSession.create(resnetOnnxModel(tensors, spec, options), {
-      intraOpNumThreads: options.threads ?? availableParallelism(),
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      // Spinning worker threads steal the CPU from everything else in the process.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
+    const { ort, session } = await createSession(resnetOnnxModel(tensors, spec, options), options.threads);
     return new OnnxResNet(spec, tensors.get('fc.weight')!.data, session, ort, options.stageOutput);
   }
 
@@ -168,15 +161,4 @@ export class OnnxResNet {
   async release(): Promise<void> {
     await this.session.release();
   }
-}
-
-let runtime: Promise<typeof import('onnxruntime-node')> | undefined;
-
-/** onnxruntime-node, or a clear error naming what is missing. */
-export function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
-  runtime ??= import('onnxruntime-node').catch((error: Error) => {
-    runtime = undefined;
-    throw new StudyError(`onnxruntime-node cannot be loaded (${error.message}); set model.inference to "tfjs" to run forward passes in TensorFlow.js`);
-  });
-  return runtime;
 }
