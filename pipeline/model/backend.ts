@@ -6,6 +6,7 @@
  * @tensorflow/tfjs-backend-webgpu and webgpu). No tensor may exist before the backend is set.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 // The @tensorflow/tfjs bundle, not tfjs-core alone: only it registers the gradients in Node
 // (tfjs-core's register_all_gradients is ESM with directory imports, which Node refuses).
@@ -52,6 +53,19 @@ async function prepare(name: BackendName): Promise<string | undefined> {
   }
 }
 
+/**
+ * The wasm backend on every core (the threaded SIMD build, wasm-threads.ts) unless
+ * STUDY_WASM_THREADS says how many (1: the single-threaded build tfjs uses in Node).
+ */
+async function startWasm(start: () => Promise<boolean>): Promise<boolean> {
+  const threads = Number(process.env.STUDY_WASM_THREADS ?? availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1) throw new StudyError(`STUDY_WASM_THREADS must be a whole number of threads, got '${process.env.STUDY_WASM_THREADS}'`);
+  if (threads === 1) return start();
+  const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  const { withWasmThreads } = await import('./wasm-threads.ts');
+  return withWasmThreads(tf, threads, setThreadsCount, start);
+}
+
 /** Sets the backend (`auto`: the fastest available) and returns its name. Idempotent. */
 export async function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<BackendName> {
   if (active && (requested === 'auto' || requested === active)) return active;
@@ -64,8 +78,8 @@ export async function initBackend(requested: BackendName | 'auto' = 'auto'): Pro
       continue;
     }
     try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
+      const start = async () => (await tf.setBackend(name)) && (await tf.ready(), true);
+      if (await (name === 'wasm' ? startWasm(start) : start())) {
         active = name;
         return name;
       }
