@@ -16,6 +16,10 @@ export interface DecodeOptions {
 
 const WHITE = { r: 255, g: 255, b: 255 };
 
+// libvips' operation cache keeps recent operations for reuse; each photo is decoded once, so
+// it only costs: without it, 400x533 photos go about 20% faster (measured, bench/run.ts).
+sharp.cache(false);
+
 export async function decodeToRgb(path: string | Buffer, options: DecodeOptions): Promise<Buffer> {
   const { data, info } = await sharp(path, { limitInputPixels: options.maxPixels, failOn: 'truncated' })
     .rotate()
