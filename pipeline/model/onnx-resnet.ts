@@ -9,16 +9,14 @@
  * on the 3x3 convolution, global average pooling, a Gemm head. The input is our NHWC batch;
  * a Transpose makes it NCHW inside the graph.
  */
-import pkg from 'onnx-proto';
 import type { InferenceSession as Session, Tensor as OrtTensor } from 'onnxruntime-node';
 import { StudyError } from '../core/errors.ts';
 import { createSession } from '../core/onnx-runtime.ts';
+import { encodeModel, initializer, node, valueInfo, type Attribute, type Initializer, type Node } from '../core/onnx-graph.ts';
 import { readSafetensors, type NamedTensor } from './safetensors.ts';
 import { specFromTensors } from './torch-layout.ts';
 import type { ResNetSpec } from './resnet.ts';
 
-const { onnx } = pkg;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const EPSILON = 1e-5;
 
 export interface OnnxGraphOptions {
@@ -26,57 +24,40 @@ export interface OnnxGraphOptions {
   stageOutput?: number;
 }
 
-type Attribute = { name: string; ints?: number[]; i?: number; f?: number };
-
 /** The ONNX model (bytes) of a torchvision ResNet with Bottleneck blocks. */
 export function resnetOnnxModel(tensors: Map<string, NamedTensor>, spec: ResNetSpec, options: OnnxGraphOptions = {}): Uint8Array {
-  const nodes: InstanceType<typeof onnx.NodeProto>[] = [];
-  const initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  const nodes: Node[] = [];
+  const initializers: Initializer[] = [];
   const used = new Set<string>();
   const weight = (name: string) => {
     const t = tensors.get(name);
     if (!t) throw new StudyError(`missing tensor '${name}' for the ONNX graph`);
     if (!used.has(name)) {
       used.add(name);
-      const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-      initializers.push(onnx.TensorProto.create({ name, dims: t.shape, dataType: FLOAT, rawData: bytes }));
+      initializers.push(initializer(name, t.shape, t.data));
     }
     return name;
   };
   let counter = 0;
-  const node = (opType: string, inputs: string[], attributes: Attribute[] = [], output = `${opType.toLowerCase()}_${counter++}`) => {
-    nodes.push(
-      onnx.NodeProto.create({
-        opType,
-        input: inputs,
-        output: [output],
-        name: output,
-        attribute: attributes.map((a) =>
-          a.ints
-            ? onnx.AttributeProto.create({ name: a.name, type: onnx.AttributeProto.AttributeType.INTS, ints: a.ints })
-            : a.f !== undefined
-              ? onnx.AttributeProto.create({ name: a.name, type: onnx.AttributeProto.AttributeType.FLOAT, f: a.f })
-              : onnx.AttributeProto.create({ name: a.name, type: onnx.AttributeProto.AttributeType.INT, i: a.i }),
-        ),
-      }),
-    );
+  const add = (opType: string, inputs: string[], attributes: Attribute[] = [], output = `${opType.toLowerCase()}_${counter++}`) => {
+    nodes.push(node(opType, inputs, output, attributes));
     return output;
   };
   const conv = (x: string, name: string, stride: number, pad: number) => {
     const [, , kh, kw] = tensors.get(`${name}.weight`)?.shape ?? [];
-    return node('Conv', [x, weight(`${name}.weight`)], [
+    return add('Conv', [x, weight(`${name}.weight`)], [
       { name: 'kernel_shape', ints: [kh!, kw!] },
       { name: 'strides', ints: [stride, stride] },
       { name: 'pads', ints: [pad, pad, pad, pad] },
     ]);
   };
   const bn = (x: string, name: string) =>
-    node('BatchNormalization', [x, ...['weight', 'bias', 'running_mean', 'running_var'].map((p) => weight(`${name}.${p}`))], [{ name: 'epsilon', f: EPSILON }]);
-  const relu = (x: string, output?: string) => node('Relu', [x], [], output);
+    add('BatchNormalization', [x, ...['weight', 'bias', 'running_mean', 'running_var'].map((p) => weight(`${name}.${p}`))], [{ name: 'epsilon', f: EPSILON }]);
+  const relu = (x: string, output?: string) => add('Relu', [x], [], output);
 
-  let x = node('Transpose', ['input'], [{ name: 'perm', ints: [0, 3, 1, 2] }]);
+  let x = add('Transpose', ['input'], [{ name: 'perm', ints: [0, 3, 1, 2] }]);
   x = relu(bn(conv(x, 'conv1', 2, 3), 'bn1'));
-  x = node('MaxPool', [x], [{ name: 'kernel_shape', ints: [3, 3] }, { name: 'strides', ints: [2, 2] }, { name: 'pads', ints: [1, 1, 1, 1] }]);
+  x = add('MaxPool', [x], [{ name: 'kernel_shape', ints: [3, 3] }, { name: 'strides', ints: [2, 2] }, { name: 'pads', ints: [1, 1, 1, 1] }]);
   let channels = spec.stemWidth;
   spec.blocks.forEach((count, stage) => {
     for (let b = 0; b < count; b++) {
@@ -88,29 +69,16 @@ export function resnetOnnxModel(tensors: Map<string, NamedTensor>, spec: ResNetS
       y = bn(conv(y, `${name}.conv3`, 1, 0), `${name}.bn3`);
       const shortcut = stride !== 1 || channels !== out ? bn(conv(x, `${name}.downsample.0`, stride, 0), `${name}.downsample.1`) : x;
       const last = b === count - 1 && options.stageOutput === stage + 1;
-      x = relu(node('Add', [y, shortcut]), last ? `layer${stage + 1}` : undefined);
+      x = relu(add('Add', [y, shortcut]), last ? `layer${stage + 1}` : undefined);
       channels = out;
     }
   });
-  const features = node('Flatten', [node('GlobalAveragePool', [x])], [{ name: 'axis', i: 1 }], 'features');
-  node('Gemm', [features, weight('fc.weight'), weight('fc.bias')], [{ name: 'transB', i: 1 }], 'logits');
+  const features = add('Flatten', [add('GlobalAveragePool', [x])], [{ name: 'axis', i: 1 }], 'features');
+  add('Gemm', [features, weight('fc.weight'), weight('fc.bias')], [{ name: 'transB', i: 1 }], 'logits');
 
-  const valueInfo = (name: string, dims: (number | string)[]) =>
-    onnx.ValueInfoProto.create({
-      name,
-      type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-    });
   const outputs = [valueInfo('logits', ['N', spec.classes]), valueInfo('features', ['N', channels])];
   if (options.stageOutput) outputs.push(valueInfo(`layer${options.stageOutput}`, ['N', spec.outChannels[options.stageOutput - 1]!, 'h', 'w']));
-  const graph = onnx.GraphProto.create({
-    name: 'resnet',
-    node: nodes,
-    initializer: initializers,
-    input: [valueInfo('input', ['N', 'H', 'W', 3])],
-    output: outputs,
-  });
-  const model = onnx.ModelProto.create({ irVersion: 8, producerName: 'vision-study', opsetImport: [{ domain: '', version: 17 }], graph });
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel({ name: 'resnet', node: nodes, initializer: initializers, input: [valueInfo('input', ['N', 'H', 'W', 3])], output: outputs });
 }
 
 export interface OnnxForward {
