@@ -63,3 +63,12 @@ test('PCA through the Gram matrix (fewer points than dimensions): scores have th
   // The three dimensions with 5x the spread dominate: about 25/12 each.
   assert.ok(variances[2]! > 1, `third variance ${variances[2]}`);
 });
+
+test('the map does not depend on how many threads share the forces', async () => {
+  const random = createRandom(11);
+  // Above the size where helper threads start (2,000 points).
+  const rows = Array.from({ length: 2100 }, (_, i) => Array.from({ length: 8 }, (_, d) => (i % 5) * 3 * (d % 2) + random()));
+  const one = await tsne(rows, { seed: 0, iterations: 60, threads: 1 });
+  const two = await tsne(rows, { seed: 0, iterations: 60, threads: 2 });
+  assert.deepEqual(two, one);
+});

@@ -261,10 +261,32 @@ function conditionalP(distances: Float64Array, n: number, k: number, perplexity:
   return p;
 }
 
-interface Sparse {
+export interface Sparse {
   rowStart: Int32Array;
   columns: Int32Array;
   values: Float64Array;
+}
+
+/** Attraction sum_j p_ij q_ij (y_i - y_j), scaled by the exaggeration, of points order[from..to) into attr. */
+export function attractRange(P: Sparse, y: Float64Array, order: Int32Array, from: number, to: number, exaggeration: number, attr: Float64Array): void {
+  const { rowStart, columns, values } = P;
+  for (let o = from; o < to; o++) {
+    const i = order[o]!;
+    let ax = 0;
+    let ay = 0;
+    const yx = y[2 * i]!;
+    const yy = y[2 * i + 1]!;
+    for (let e = rowStart[i]!; e < rowStart[i + 1]!; e++) {
+      const j = columns[e]!;
+      const dx = yx - y[2 * j]!;
+      const dy = yy - y[2 * j + 1]!;
+      const pq = (values[e]! * exaggeration) / (1 + dx * dx + dy * dy);
+      ax += pq * dx;
+      ay += pq * dy;
+    }
+    attr[2 * i] = ax;
+    attr[2 * i + 1] = ay;
+  }
 }
 
 /** P = (P(j|i) + P(i|j)) / (2N), as a sparse symmetric matrix. */
@@ -306,14 +328,15 @@ export interface TreeArrays {
 }
 
 /**
- * Unnormalised repulsion of points [from, to) into rep[2i..2i+1] and each point's share of Z
+ * Unnormalised repulsion of points order[from..to) into rep[2i..2i+1] and each point's share of Z
  * into zs[i] (summed in index order by the caller, so the result does not depend on how the
  * points were split between threads).
  */
-export function repulseRange(t: TreeArrays, y: Float64Array, from: number, to: number, theta2: number, rep: Float64Array, zs: Float64Array): void {
+export function repulseRange(t: TreeArrays, y: Float64Array, order: Int32Array, from: number, to: number, theta2: number, rep: Float64Array, zs: Float64Array): void {
   const { mx, my, count, half, child, point } = t;
   const stack = new Int32Array(4 * 64);
-  for (let i = from; i < to; i++) {
+  for (let o = from; o < to; o++) {
+    const i = order[o]!;
     const px = y[2 * i]!;
     const py = y[2 * i + 1]!;
     let z = 0;
@@ -479,6 +502,39 @@ class QuadTree {
   }
 }
 
+/** Writes into `order` the points sorted by the Morton (Z-order) code of their position. */
+function mortonOrder(y: Float64Array, n: number, order: Int32Array): void {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < n; i++) {
+    minX = Math.min(minX, y[2 * i]!);
+    maxX = Math.max(maxX, y[2 * i]!);
+    minY = Math.min(minY, y[2 * i + 1]!);
+    maxY = Math.max(maxY, y[2 * i + 1]!);
+  }
+  const sx = 65535 / (maxX - minX || 1);
+  const sy = 65535 / (maxY - minY || 1);
+  const spread = (v: number) => {
+    v = (v | (v << 8)) & 0x00ff00ff;
+    v = (v | (v << 4)) & 0x0f0f0f0f;
+    v = (v | (v << 2)) & 0x33333333;
+    return (v | (v << 1)) & 0x55555555;
+  };
+  // Code (32 bits) and index (21 bits) packed in one float64, exact below 2^53: one numeric sort.
+  const INDEX = 2 ** 21;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const code = (spread(Math.floor((y[2 * i]! - minX) * sx)) | (spread(Math.floor((y[2 * i + 1]! - minY) * sy)) << 1)) >>> 0;
+    keys[i] = n < INDEX ? code * INDEX + i : code;
+  }
+  if (n < INDEX) {
+    keys.sort();
+    for (let i = 0; i < n; i++) order[i] = keys[i]! % INDEX;
+  } else {
+    const sorted = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+    order.set(sorted);
+  }
+}
+
 /** Below this many points a helper thread costs more than it saves. */
 const PARALLEL_MIN_POINTS = 2000;
 
@@ -545,34 +601,40 @@ export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {})
   const y = shared(n * 2);
   y.set(start);
   const repulsion = shared(n * 2);
+  const attraction = shared(n * 2);
   const zs = shared(n);
+  const order = new Int32Array(helpers.length ? new SharedArrayBuffer(n * 4) : new ArrayBuffer(n * 4));
+  const sharedP: Sparse = helpers.length
+    ? {
+        rowStart: new Int32Array(new SharedArrayBuffer(P.rowStart.byteLength)),
+        columns: new Int32Array(new SharedArrayBuffer(P.columns.byteLength)),
+        values: new Float64Array(new SharedArrayBuffer(P.values.byteLength)),
+      }
+    : P;
+  if (helpers.length) {
+    sharedP.rowStart.set(P.rowStart);
+    sharedP.columns.set(P.columns);
+    sharedP.values.set(P.values);
+  }
   try {
     for (let iteration = 0; iteration < iterations; iteration++) {
       const exaggeration = iteration < exaggerationIterations ? 12 : 1;
       const momentum = iteration < exaggerationIterations ? 0.5 : 0.8;
       const tree = new QuadTree(y, n, helpers.length > 0).arrays();
+      // Neighbouring points walk the same cells: visiting them in spatial (Morton) order keeps
+      // the tree in cache. Positions move slowly, so the order is refreshed every 10 iterations.
+      if (iteration % 10 === 0) mortonOrder(y, n, order);
       // The helpers take the later ranges; this thread takes the first.
       const chunk = Math.ceil(n / (helpers.length + 1));
-      const pending = helpers.map((worker, h) => worker.run({ tree, y, from: Math.min(n, (h + 1) * chunk), to: Math.min(n, (h + 2) * chunk), theta2, rep: repulsion, zs }));
-      repulseRange(tree, y, 0, Math.min(n, chunk), theta2, repulsion, zs);
+      const pending = helpers.map((worker, h) =>
+        worker.run({ tree, y, order, from: Math.min(n, (h + 1) * chunk), to: Math.min(n, (h + 2) * chunk), theta2, rep: repulsion, zs, P: sharedP, exaggeration, attr: attraction }),
+      );
+      repulseRange(tree, y, order, 0, Math.min(n, chunk), theta2, repulsion, zs);
+      attractRange(sharedP, y, order, 0, Math.min(n, chunk), exaggeration, attraction);
       await Promise.all(pending);
       let z = 0;
       for (let i = 0; i < n; i++) z += zs[i]!;
-      for (let i = 0; i < n; i++) {
-        let ax = 0;
-        let ay = 0;
-        for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) {
-          const j = P.columns[e]!;
-          const dx = y[2 * i]! - y[2 * j]!;
-          const dy = y[2 * i + 1]! - y[2 * j + 1]!;
-          const q = 1 / (1 + dx * dx + dy * dy);
-          const pq = P.values[e]! * exaggeration * q;
-          ax += pq * dx;
-          ay += pq * dy;
-        }
-        grad[2 * i] = 4 * (ax - repulsion[2 * i]! / z);
-        grad[2 * i + 1] = 4 * (ay - repulsion[2 * i + 1]! / z);
-      }
+      for (let i = 0; i < n * 2; i++) grad[i] = 4 * (attraction[i]! - repulsion[i]! / z);
       for (let i = 0; i < n * 2; i++) {
         gains[i] = Math.max(0.01, Math.sign(grad[i]!) !== Math.sign(update[i]!) ? gains[i]! + 0.2 : gains[i]! * 0.8);
         update[i] = momentum * update[i]! - learningRate * gains[i]! * grad[i]!;
