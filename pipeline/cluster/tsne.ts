@@ -398,13 +398,7 @@ class QuadTree {
     this.half = this.f64(capacity);
     this.child = this.i32(capacity);
     this.point = this.i32(capacity);
-    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (let i = 0; i < n; i++) {
-      minX = Math.min(minX, y[2 * i]!);
-      maxX = Math.max(maxX, y[2 * i]!);
-      minY = Math.min(minY, y[2 * i + 1]!);
-      maxY = Math.max(maxY, y[2 * i + 1]!);
-    }
+    const [minX, minY, maxX, maxY] = bounds(y, n);
     this.node((minX + maxX) / 2, (minY + maxY) / 2, Math.max(maxX - minX, maxY - minY) / 2 + 1e-5);
     for (let i = 0; i < n; i++) this.insert(0, i, 0);
   }
@@ -502,8 +496,8 @@ class QuadTree {
   }
 }
 
-/** Writes into `order` the points sorted by the Morton (Z-order) code of their position. */
-function mortonOrder(y: Float64Array, n: number, order: Int32Array): void {
+/** [minX, minY, maxX, maxY] of n interleaved 2-D points. */
+function bounds(y: Float64Array, n: number): [number, number, number, number] {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   for (let i = 0; i < n; i++) {
     minX = Math.min(minX, y[2 * i]!);
@@ -511,6 +505,12 @@ function mortonOrder(y: Float64Array, n: number, order: Int32Array): void {
     minY = Math.min(minY, y[2 * i + 1]!);
     maxY = Math.max(maxY, y[2 * i + 1]!);
   }
+  return [minX, minY, maxX, maxY];
+}
+
+/** Writes into `order` the points sorted by the Morton (Z-order) code of their position. */
+function mortonOrder(y: Float64Array, n: number, order: Int32Array): void {
+  const [minX, minY, maxX, maxY] = bounds(y, n);
   const sx = 65535 / (maxX - minX || 1);
   const sy = 65535 / (maxY - minY || 1);
   const spread = (v: number) => {
