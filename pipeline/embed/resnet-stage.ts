@@ -1,34 +1,29 @@
 /**
  * `embed-resnet`: the fine-tuned network's penultimate (pooled) features of every validation
- * image, for clustering: `<cache>/embed/resnet.f32` + `resnet.json`.
+ * image, for clustering: `<cache>/embed/resnet.f32` + `resnet.json`. The evaluate stage's
+ * forward pass already computed them; this stage stores them with their index, so the
+ * validation set goes through the network once.
  */
+import { readFile } from 'node:fs/promises';
 import type { StageDefinition } from '../stages.ts';
-import { modelFile } from '../model/train-stage.ts';
-import { forwardCache, openForwardNetwork } from '../model/inference.ts';
-import { ImageCache } from '../data/image-cache.ts';
+import { imageCachePaths, type ImageCacheIndex } from '../data/image-cache.ts';
+import { featuresFile } from '../evaluate/stage.ts';
 import { embeddingPaths, type EmbeddingIndex } from './store.ts';
 
 export const embedResnetStage: StageDefinition = {
   name: 'embed-resnet',
-  version: 2,
-  after: ['train', 'preprocess'],
-  config: (c) => ({ backend: c.model.backend, inference: c.model.inference }),
+  version: 3,
+  after: ['evaluate', 'preprocess'],
   async run(ctx) {
-    const { loaded } = ctx;
-    const net = await openForwardNetwork(modelFile(loaded.resolved.cache), ctx.config.model, { logger: ctx.logger });
-    ctx.notes.inference = net.engine;
-    const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
-    const paths = embeddingPaths(loaded.resolved.cache, 'resnet');
-    const progress = ctx.logger.progress('ResNet embeddings', cache.count);
-    try {
-      const { features: data, dim } = await forwardCache(net, cache, { onBatch: (n) => progress.tick(n) });
-      progress.done();
-      const index: EmbeddingIndex = { schema: 1, ids: cache.index.ids, images: cache.index.images, labels: cache.index.labels, dim };
-      await ctx.writeFile(paths.data, new Uint8Array(data.buffer));
-      await ctx.writeFile(paths.index, JSON.stringify(index));
-    } finally {
-      cache.close();
-      await net.close();
-    }
+    const { cache } = ctx.loaded.resolved;
+    const validation = JSON.parse(await readFile(imageCachePaths(cache, 'validation').index, 'utf8')) as ImageCacheIndex;
+    const features = await readFile(featuresFile(cache));
+    const dim = features.byteLength / 4 / Math.max(1, validation.count);
+    if (!Number.isInteger(dim)) throw new Error(`${featuresFile(cache)}: ${features.byteLength} bytes are not ${validation.count} float32 rows`);
+    const paths = embeddingPaths(cache, 'resnet');
+    const index: EmbeddingIndex = { schema: 1, ids: validation.ids, images: validation.images, labels: validation.labels, dim };
+    await ctx.writeFile(paths.data, features);
+    await ctx.writeFile(paths.index, JSON.stringify(index));
+    ctx.logger.info(`  ResNet embeddings: ${validation.count} x ${dim}`);
   },
 };

@@ -2,7 +2,7 @@
  * `evaluate`: the trained model on the validation images. Writes `_data/evaluate.json` (the
  * classification report, confusion matrix, ROC, AUC, bootstrap intervals, per-category
  * accuracy) and `<cache>/evaluate/predictions.json` (one score per validation image, for
- * Grad-CAM and the report).
+ * Grad-CAM and the report), plus the pass's pooled features (`features.f32`, for embed-resnet).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,11 +17,13 @@ import { bceWithLogitsValue } from '../model/loss.ts';
 import { evaluatePredictions } from './evaluate.ts';
 
 export const predictionsFile = (cache: string) => join(cache, 'evaluate', 'predictions.json');
+/** The same forward pass's pooled features, float32 [images x dim] in cache order (embed-resnet stores them). */
+export const featuresFile = (cache: string) => join(cache, 'evaluate', 'features.f32');
 const THRESHOLD = 0.5;
 
 export const evaluateStage: StageDefinition = {
   name: 'evaluate',
-  version: 2,
+  version: 3,
   after: ['train', 'preprocess', 'dataset'],
   config: (c) => ({ backend: c.model.backend, inference: c.model.inference }),
   async run(ctx) {
@@ -30,7 +32,9 @@ export const evaluateStage: StageDefinition = {
     ctx.notes.inference = net.engine;
     const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
     try {
-      const { logits } = await forwardCache(net, cache);
+      const progress = ctx.logger.progress('validation forward pass', cache.count);
+      const { logits, features } = await forwardCache(net, cache, { onBatch: (n) => progress.tick(n) });
+      progress.done();
       const yTrue = cache.index.labels;
       const loss = bceWithLogitsValue(logits, yTrue);
       const scores = Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
@@ -47,6 +51,7 @@ export const evaluateStage: StageDefinition = {
         score_histogram: histogram(predictions),
       };
       await ctx.writeData('evaluate', 1, data);
+      await ctx.writeFile(featuresFile(loaded.resolved.cache), new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
       await ctx.writeFile(predictionsFile(loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, threshold: THRESHOLD, predictions }));
       const r = evaluation.report;
       ctx.logger.info(`  validation: accuracy ${r.accuracy.toFixed(3)} [${evaluation.ci95.accuracy.map((v) => v.toFixed(3)).join(', ')}], macro F1 ${r['macro avg']['f1-score'].toFixed(3)}, AUC ${evaluation.roc_auc?.toFixed(3) ?? 'n/a'}`);
