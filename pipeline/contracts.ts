@@ -56,6 +56,8 @@ export interface PreprocessData {
   splits: Record<Side, { images: number; bytes: number; file: string }>;
   failed: Problem[];
   mean_rgb: [number, number, number];
+  /** Photos each decoder produced (libjpeg-turbo hands unusual JPEGs and other formats to sharp). */
+  decoders: Record<import('./data/preprocess.ts').Decoder, number>;
 }
 
 /** `_data/train.json`, written by the `train` stage (schema 1). */

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeToRgb } from '../pipeline/data/preprocess.ts';
+import { jpegTurboStatus } from '../pipeline/data/jpeg-turbo.ts';
 import { runStages } from '../pipeline/stages.ts';
 import { datasetStage } from '../pipeline/data/stage.ts';
 import { preprocessStage } from '../pipeline/data/preprocess-stage.ts';
@@ -66,6 +67,9 @@ test('dataset and preprocess stages on the bad corpus: good rows cached, bad row
   }
   const preprocess = JSON.parse(await readFile(join(loaded.resolved.data, 'preprocess.json'), 'utf8'));
   assert.deepEqual(preprocess.failed, []);
+  const fast = jpegTurboStatus().available;
+  assert.equal(preprocess.decoders['libjpeg-turbo'] + preprocess.decoders.sharp, dataset.split.sizes.train + dataset.split.sizes.validation);
+  assert.equal(preprocess.decoders['libjpeg-turbo'] > 0, fast, 'plain JPEGs take the fast path when it is built');
   for (const side of ['train', 'validation'] as const) {
     const cache = await ImageCache.open(loaded.resolved.cache, side);
     assert.equal(cache.count, dataset.split.sizes[side]);
@@ -81,4 +85,8 @@ test('dataset and preprocess stages on the bad corpus: good rows cached, bad row
   loaded.config.preprocess.size = 16;
   const resized = await runStages([datasetStage, preprocessStage], loaded, { logger });
   assert.deepEqual(resized.map((r) => r.status), ['cached', 'ran']);
+  // Another decoder means other pixels: preprocess reruns (when the choice changes what runs here).
+  loaded.config.preprocess.decoder = 'sharp';
+  const redecoded = await runStages([datasetStage, preprocessStage], loaded, { logger });
+  assert.deepEqual(redecoded.map((r) => r.status), ['cached', fast ? 'ran' : 'cached']);
 });

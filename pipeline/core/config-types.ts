@@ -36,6 +36,7 @@ export interface PreprocessConfig {
   size: number;
   fit: 'cover' | 'contain' | 'fill';
   concurrency: number;
+  decoder: 'auto' | 'libjpeg-turbo' | 'sharp';
 }
 
 export interface AugmentConfig {

@@ -11,7 +11,7 @@ import type { PreprocessData } from '../contracts.ts';
 import { mapOrdered } from '../core/concurrency.ts';
 import { FileError } from '../core/errors.ts';
 import { splitFile } from './stage.ts';
-import { decodeToRgb } from './preprocess.ts';
+import { decodePhoto, resolveDecoder, type Decoder } from './preprocess.ts';
 import { resolveImagePath } from './image-path.ts';
 import { imageCachePaths, type ImageCacheIndex } from './image-cache.ts';
 import { SIDES, type Side } from './split.ts';
@@ -19,16 +19,18 @@ import type { Listing, Problem } from './types.ts';
 
 export const preprocessStage: StageDefinition = {
   name: 'preprocess',
-  version: 1,
+  version: 2,
   after: ['dataset'],
-  config: (c) => ({ size: c.preprocess.size, fit: c.preprocess.fit, max_pixels: c.dataset.max_pixels }),
+  // the decoder this machine will use, not the choice: installing the addon reprocesses
+  config: (c) => ({ size: c.preprocess.size, fit: c.preprocess.fit, max_pixels: c.dataset.max_pixels, decoder: resolveDecoder(c.preprocess.decoder) }),
   async run(ctx) {
     const { loaded, config } = ctx;
     const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as Record<Side, Listing[]>;
     const realRoot = await realpath(loaded.resolved.images).catch(() => {
       throw new FileError(loaded.resolved.images, 'images folder not found');
     });
-    const { size, fit } = config.preprocess;
+    const { size, fit, decoder } = config.preprocess;
+    const decoders: Record<Decoder, number> = { 'libjpeg-turbo': 0, sharp: 0 };
     const failed: Problem[] = [];
     const splits = {} as PreprocessData['splits'];
     const sum = [0, 0, 0];
@@ -43,7 +45,9 @@ export const preprocessStage: StageDefinition = {
         try {
           const path = await resolveImagePath(realRoot, listing.image);
           if (!path.ok) throw new Error(path.detail);
-          return { listing, data: await decodeToRgb(path.path, { size, fit, maxPixels: config.dataset.max_pixels }) };
+          const photo = await decodePhoto(path.path, { size, fit, decoder, maxPixels: config.dataset.max_pixels });
+          decoders[photo.decoder]++;
+          return { listing, data: photo.data };
         } catch (error) {
           return { listing, error: (error as Error).message };
         }
@@ -80,6 +84,7 @@ export const preprocessStage: StageDefinition = {
       splits,
       failed,
       mean_rgb: sum.map((s) => (pixels ? Math.round((s / pixels) * 100) / 100 : 0)) as [number, number, number],
+      decoders,
     };
     await ctx.writeData('preprocess', 1, data);
   },

@@ -23,7 +23,7 @@ export async function photosToBatch(images: string[], size: number, config: Stud
   for (const [i, image] of images.entries()) {
     let rgb: Buffer;
     try {
-      rgb = await decodeToRgb(image, { size, fit: config.preprocess.fit, maxPixels: config.dataset.max_pixels });
+      rgb = await decodeToRgb(image, { size, fit: config.preprocess.fit, maxPixels: config.dataset.max_pixels, decoder: config.preprocess.decoder });
     } catch (error) {
       throw new StudyError(`${image}: cannot be read as an image (${(error as Error).message})`);
     }
