@@ -6,7 +6,7 @@ import { buildSite } from '../pipeline/site/build.ts';
 import { runStages } from '../pipeline/stages.ts';
 import { studyStages } from '../pipeline/graph.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
-import { makeSiteProject } from './helpers/site.ts';
+import { makeSiteProject, settlePassthrough } from './helpers/site.ts';
 
 test('a page that names a missing _data key fails the build, naming the page and the key', async () => {
   const loaded = await makeSiteProject();
@@ -17,6 +17,7 @@ test('a page that names a missing _data key fails the build, naming the page and
     assert.match(error.message, /nope/);
     return true;
   });
+  await settlePassthrough(loaded);
 });
 
 test('a number filter given a non-number fails the build instead of printing NaN', async () => {
@@ -24,6 +25,7 @@ test('a number filter given a non-number fails the build instead of printing NaN
   await runStages(studyStages, loaded, { logger: createRecordingLogger() });
   await writeFile(join(loaded.resolved.content, 'nan.md'), '---\ntitle: NaN\n---\n{{ study_reference.source | percent: 1 }}\n');
   await assert.rejects(buildSite(loaded, createRecordingLogger()), /nan\.md: filter 'percent' needs a finite number/);
+  await settlePassthrough(loaded);
 });
 
 test('the site builds: figures come from _data, charts have a static rendering and a spec', async () => {

@@ -1,4 +1,5 @@
-import { cp, writeFile } from 'node:fs/promises';
+import { cp, readdir, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../pipeline/core/config.ts';
@@ -30,4 +31,18 @@ export async function makeSiteProject(raw: Record<string, unknown> = {}): Promis
   };
   await writeFile(file, JSON.stringify({ ...small, ...raw, dataset: { ...dataset, ...((raw.dataset as object) ?? {}) } }));
   return loadConfig(file);
+}
+
+/**
+ * When a page fails to render, Eleventy rejects at once but its passthrough copies of the
+ * generated pictures carry on, and one that finds its source gone (the test's folder removed
+ * when it ends) rejects with nobody listening, which ends the test process. A test that
+ * expects a failed build waits here until every generated file has reached the site folder.
+ */
+export async function settlePassthrough(loaded: LoadedConfig, timeoutMs = 30_000): Promise<void> {
+  const list = async (dir: string) => (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && !e.name.startsWith('.')).length;
+  const expected = await list(loaded.resolved.assets);
+  const deadline = Date.now() + timeoutMs;
+  while ((await list(join(loaded.resolved.site, 'assets/generated'))) < expected && Date.now() < deadline) await sleep(50);
+  await sleep(100); // the last file's write may still be open
 }
