@@ -42,8 +42,16 @@ for (const k of [1, 3, 7]) for (const s of [1, 2]) for (const pad of ['same', 'v
   cases.push({ n: 2, h: 9 + k, w: 8 + s, ci: 3, co: 4, k, s, pad });
 }
 cases.push({ n: 3, h: 15, w: 15, ci: 5, co: 6, k: 3, s: 2, pad: 1 }, { n: 1, h: 6, w: 10, ci: 8, co: 2, k: 1, s: 2, pad: 'valid' }, { n: 2, h: 7, w: 9, ci: 4, co: 3, k: 1, s: 2, pad: 0 });
+// Deep-layer shapes (filter larger than dy and dx): the input gradient flips dy instead.
+cases.push(
+  { n: 2, h: 3, w: 3, ci: 32, co: 32, k: 3, s: 1, pad: 1 },
+  { n: 2, h: 6, w: 5, ci: 24, co: 40, k: 3, s: 2, pad: 1 },
+  { n: 1, h: 7, w: 6, ci: 20, co: 30, k: 3, s: 2, pad: 'same' },
+  { n: 1, h: 8, w: 8, ci: 16, co: 24, k: 3, s: 1, pad: 'valid' },
+  { n: 1, h: 9, w: 9, ci: 8, co: 8, k: 7, s: 2, pad: 3 },
+);
 
-test('Conv2DBackpropFilter on wasm equals the cpu backend on 21 shapes', async () => {
+test(`Conv2DBackpropFilter on wasm equals the cpu backend on ${cases.length} shapes`, async () => {
   for (const [i, c] of cases.entries()) {
     const x = randomArray(c.n * c.h * c.w * c.ci, i);
     const conv = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [c.k, c.k, c.ci, c.co], c.s, 1, c.pad);
@@ -56,7 +64,7 @@ test('Conv2DBackpropFilter on wasm equals the cpu backend on 21 shapes', async (
   }
 });
 
-test('Conv2DBackpropInput on wasm equals the cpu backend on 21 shapes', async () => {
+test(`Conv2DBackpropInput on wasm equals the cpu backend on ${cases.length} shapes`, async () => {
   for (const [i, c] of cases.entries()) {
     const conv = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [c.k, c.k, c.ci, c.co], c.s, 1, c.pad);
     const dy = randomArray(c.n * conv.outHeight * conv.outWidth * c.co, 200 + i);
