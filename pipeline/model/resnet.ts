@@ -11,6 +11,7 @@
 import { tf } from './backend.ts';
 import type { SymbolicTensor } from '@tensorflow/tfjs';
 import { TorchConv2D } from './conv-layer.ts';
+import { TorchBatchNorm } from './batch-norm-layer.ts';
 
 export interface ResNetSpec {
   /** Channels of the stem convolution (64 in torchvision). */
@@ -45,7 +46,7 @@ export interface ResNet {
   headFrom(stage: number): tf.LayersModel;
 }
 
-const BN = { axis: -1, momentum: 0.9, epsilon: 1e-5 };
+const BN = { momentum: 0.9, epsilon: 1e-5 };
 
 export function buildResNet(spec: ResNetSpec, seed = 0): ResNet {
   // tfjs treats a seed of 0 as no seed (Math.random): start at 1.
@@ -59,7 +60,7 @@ export function buildResNet(spec: ResNetSpec, seed = 0): ResNet {
   };
   const conv = (x: SymbolicTensor, name: string, filters: number, kernel: number, stride: number, pad: number): SymbolicTensor =>
     layer(name, () => new TorchConv2D({ filters, kernelSize: kernel, strides: stride, padding: pad, name, kernelInitializer: tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: layerSeed++ }) })).apply(x) as SymbolicTensor;
-  const bn = (x: SymbolicTensor, name: string) => layer(name, () => tf.layers.batchNormalization({ ...BN, name })).apply(x) as SymbolicTensor;
+  const bn = (x: SymbolicTensor, name: string) => layer(name, () => new TorchBatchNorm({ ...BN, name })).apply(x) as SymbolicTensor;
   const relu = (x: SymbolicTensor, name: string) => layer(name, () => tf.layers.reLU({ name })).apply(x) as SymbolicTensor;
 
   /** Stages `from`.. onwards, then pooling and the head. */

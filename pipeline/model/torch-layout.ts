@@ -47,7 +47,7 @@ export function loadTorchWeights(net: ResNet, tensors: Map<string, NamedTensor>,
     let values: tf.Tensor[] | undefined;
     if (className === 'Conv2D' || className === 'TorchConv2D') {
       values = [oihwToHwio(get(`${name}.weight`))];
-    } else if (className === 'BatchNormalization') {
+    } else if (className === 'BatchNormalization' || className === 'TorchBatchNorm') {
       values = ['weight', 'bias', 'running_mean', 'running_var'].map((p) => {
         const t = get(`${name}.${p}`);
         return tf.tensor1d(t.data);
@@ -81,7 +81,7 @@ export async function exportTorchWeights(net: ResNet, batchesTracked = 0): Promi
       const oihw = tf.tidy(() => tf.transpose(hwio, [3, 2, 0, 1]));
       out.set(`${name}.weight`, { shape: oihw.shape, data: (await oihw.data()) as Float32Array });
       oihw.dispose();
-    } else if (className === 'BatchNormalization') {
+    } else if (className === 'BatchNormalization' || className === 'TorchBatchNorm') {
       const names = ['weight', 'bias', 'running_mean', 'running_var'];
       for (let i = 0; i < 4; i++) out.set(`${name}.${names[i]}`, { shape: weights[i]!.shape, data: (await weights[i]!.data()) as Float32Array });
       out.set(`${name}.num_batches_tracked`, { shape: [], data: Float32Array.of(batchesTracked), dtype: 'I64' });

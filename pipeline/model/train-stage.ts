@@ -21,7 +21,7 @@ export const modelFile = (cache: string) => join(cache, 'train', 'model.safetens
 
 export const trainStage: StageDefinition = {
   name: 'train',
-  version: 2,
+  version: 3,
   after: ['preprocess'],
   config: (c) => ({ seed: c.seed, model: c.model, train: c.train, augment: c.augment }),
   afterCommit: (loaded) => rm(join(loaded.resolved.cache, 'train', 'work'), { recursive: true, force: true }),

@@ -8,7 +8,9 @@
  *    filter (or, where the filter is the larger tensor, dy flipped, convolved with the
  *    transposed filter, flipped back); a plain matrix product for 1x1 stride-1 convolutions;
  *  - the FusedBatchNorm gradient: tfjs-core's tiles per-channel values to the activation's
- *    size; this one reduces and broadcasts instead.
+ *    size; this one reduces and broadcasts instead (training's batchnorm has its own
+ *    closed-form gradient, batch-norm-layer.ts; this one serves Grad-CAM's backward pass
+ *    through inference-mode batchnorm).
  * Kernels are composed by calling the wasm backend's own kernel functions on TensorInfos and
  * freeing every intermediate, so nothing leaks into the engine's bookkeeping.
  */
