@@ -113,3 +113,22 @@ test('the broadcasting batchnorm gradient equals differentiating the formula its
   }
   await tf.setBackend('wasm');
 });
+
+test('Identity shares memory on wasm: a clone outlives its source, and the memory is freed with the last', async () => {
+  await tf.setBackend('wasm');
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const ids = backend.numDataIds();
+  const x = tf.tensor1d([1, 2, 3]);
+  const y = tf.clone(x);
+  assert.equal(backend.numDataIds(), ids + 1, 'one buffer for both');
+  x.dispose();
+  assert.deepEqual([...(await y.data())], [1, 2, 3]);
+  y.dispose();
+  assert.equal(backend.numDataIds(), ids);
+  // a gradient that saves its input (Square saves x) leaves nothing behind
+  const before = tf.memory().numTensors;
+  const g = tf.grad((a: tf.Tensor) => tf.sum(tf.square(a)))(tf.tensor1d([1, -2]));
+  assert.deepEqual([...(await g.data())], [2, -4]);
+  g.dispose();
+  assert.equal(tf.memory().numTensors, before + 1, 'only the input tensor remains');
+});
