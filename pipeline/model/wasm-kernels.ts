@@ -79,11 +79,19 @@ export function conv2dBackpropFilter({ inputs, attrs, backend }: { inputs: Recor
       // those (XNNPACK, 3 ms on 16x24x24x256) where StridedSlice walks element by element (80 ms).
       sampled = c.run('MaxPool', { x }, { filterSize: [1, 1], strides: [sh, sw], pad: 'valid' });
     }
+    // The operand with fewer channels is the one transposed (positions become its channels);
+    // the other is XNNPACK's filter as it is: X^T DY, or (DY^T X)^T when x is the wider.
     const positions = n * oh * ow;
-    const xt = c.run('Transpose', { x: sampled }, { perm: [3, 0, 1, 2] });
-    const a = c.run('Reshape', { x: xt }, { shape: [1, 1, ci, positions] });
-    const f = c.run('Reshape', { x: dy }, { shape: [1, 1, positions, co] });
-    return c.finish(c.run('Conv2D', { x: a, filter: f }, { strides: [1, 1], dilations: [1, 1], pad: 'valid', dataFormat: 'NHWC' }));
+    const product = (left: TensorInfo, right: TensorInfo, lc: number, rc: number) => {
+      const lt = c.run('Transpose', { x: left }, { perm: [3, 0, 1, 2] });
+      const a = c.run('Reshape', { x: lt }, { shape: [1, 1, lc, positions] });
+      const f = c.run('Reshape', { x: right }, { shape: [1, 1, positions, rc] });
+      return c.run('Conv2D', { x: a, filter: f }, { strides: [1, 1], dilations: [1, 1], pad: 'valid', dataFormat: 'NHWC' });
+    };
+    if (ci <= co) return c.finish(product(sampled, dy, ci, co));
+    const swapped = c.run('Reshape', { x: product(dy, sampled, co, ci) }, { shape: [co, ci] });
+    const back = c.run('Transpose', { x: swapped }, { perm: [1, 0] });
+    return c.finish(c.run('Reshape', { x: back }, { shape: [1, 1, ci, co] }));
   }
   // Batch becomes channels: x' [ci, H, W, n], dy' [oh, ow, n, co].
   const xt = c.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
