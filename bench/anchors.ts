@@ -33,5 +33,6 @@ def run(draft):
         ImageOps.fit(im, (size, size), Image.BILINEAR).tobytes()
     return len(paths) / (time.perf_counter() - t)
 run(False)
-print(json.dumps({"pil": run(False), "pil_draft": run(True)}))
+import resource
+print(json.dumps({"pil": run(False), "pil_draft": run(True), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
 `;

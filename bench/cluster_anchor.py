@@ -17,4 +17,4 @@ else:
     k_min, k_max, restarts = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     t = time.perf_counter()
     inertia = {k: float(KMeans(n_clusters=k, n_init=restarts, random_state=0).fit(x).inertia_) for k in range(k_min, k_max + 1)}
-    print(json.dumps({"seconds": time.perf_counter() - t, "inertia": inertia}))
+    print(json.dumps({"seconds": time.perf_counter() - t, "inertia": inertia, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))

@@ -9,19 +9,14 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { decodeToRgb, resolveDecoder, type Decoder } from '../pipeline/data/preprocess.ts';
-import { mapOrdered } from '../pipeline/core/concurrency.ts';
+import { resolveDecoder } from '../pipeline/data/preprocess.ts';
 import { defaultConfig, loadConfig } from '../pipeline/core/config.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
 import { buildSite } from '../pipeline/site/build.ts';
 import { runStages } from '../pipeline/stages.ts';
 import { studyStages } from '../pipeline/graph.ts';
 import { spawnSync } from 'node:child_process';
-import { tsne, trustworthiness } from '../pipeline/cluster/tsne.ts';
-import { distanceEngine, kmeans, Matrix } from '../pipeline/cluster/kmeans.ts';
-import { keyedUniform } from '../pipeline/core/random.ts';
 import { PIL_RESIZE, pythonHas, runPython } from './anchors.ts';
-import { blobs, writeNpy } from './arrays.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' } } });
@@ -40,30 +35,25 @@ const rows: Row[] = [];
 const results: Record<string, unknown> = {};
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-async function preprocessRate(paths: string[], size: number, concurrency: number, decoder: Decoder): Promise<number> {
-  const started = performance.now();
-  for await (const _ of mapOrdered(paths, concurrency, (p) => decodeToRgb(p, { size, fit: 'cover', maxPixels: 1e8, decoder }))) void _;
-  return paths.length / ((performance.now() - started) / 1000);
-}
-
 /** The pipeline's decoder (libjpeg-turbo when built, as `auto` picks), with sharp's rate beside it. */
 async function benchPreprocess(label: string, dir: string, count: number) {
-  const files = (await readdir(dir)).filter((f) => /\.jpe?g$/i.test(f)).sort().slice(0, count).map((f) => join(dir, f));
-  if (files.length === 0) return;
   const decoder = resolveDecoder('auto');
   const { concurrency } = (await defaultConfig()).preprocess;
-  await preprocessRate(files.slice(0, 20), 96, concurrency, decoder); // warm-up
-  const ours = await preprocessRate(files, 96, concurrency, decoder);
-  const viaSharp = decoder === 'sharp' ? ours : await preprocessRate(files, 96, concurrency, 'sharp');
+  type Rate = { images: number; img_per_s: number; peak_rss_mb: number };
+  const ours = worker<Rate>('stage-worker.ts', ['preprocess', dir, count, decoder, concurrency]);
+  if (!ours || ours.images === 0) return;
+  const viaSharp = decoder === 'sharp' ? ours : worker<Rate>('stage-worker.ts', ['preprocess', dir, count, 'sharp', concurrency])!;
+  const files = (await readdir(dir)).filter((f) => /\.jpe?g$/i.test(f)).sort().slice(0, count).map((f) => join(dir, f));
   const work = `decode + resize to 96x96, ${files.length} ${label} photos`;
-  const note = decoder === 'sharp' ? 'sharp (the libjpeg-turbo addon is not built)' : `libjpeg-turbo addon; sharp alone ${fmt(viaSharp)} img/s`;
-  results[`preprocess_${label}`] = { images: files.length, decoder, img_per_s: ours, sharp_img_per_s: viaSharp };
+  const through = decoder === 'sharp' ? 'sharp (the libjpeg-turbo addon is not built)' : `libjpeg-turbo addon; sharp alone ${fmt(viaSharp.img_per_s)} img/s, ${fmt(viaSharp.peak_rss_mb)} MB`;
+  const note = `${through}; peak RSS ${fmt(ours.peak_rss_mb)} MB`;
+  results[`preprocess_${label}`] = { images: files.length, decoder, img_per_s: ours.img_per_s, peak_rss_mb: ours.peak_rss_mb, sharp_img_per_s: viaSharp.img_per_s, sharp_peak_rss_mb: viaSharp.peak_rss_mb };
   if (pythonHas('PIL')) {
     const pil = runPython(PIL_RESIZE, ['96', ...files]);
-    Object.assign(results[`preprocess_${label}`] as object, { pil_img_per_s: pil.pil, pil_draft_img_per_s: pil.pil_draft });
-    rows.push({ work, ours: `${fmt(ours)} img/s`, anchor: `PIL draft mode: ${fmt(pil.pil_draft!)} img/s (plain PIL ${fmt(pil.pil!)})`, ratio: `${fmt(ours / pil.pil_draft!, 2)}x`, note });
+    Object.assign(results[`preprocess_${label}`] as object, { pil_img_per_s: pil.pil, pil_draft_img_per_s: pil.pil_draft, pil_peak_rss_mb: pil.peak_rss_mb });
+    rows.push({ work, ours: `${fmt(ours.img_per_s)} img/s`, anchor: `PIL draft mode: ${fmt(pil.pil_draft!)} img/s (plain PIL ${fmt(pil.pil!)}), ${fmt(pil.peak_rss_mb!)} MB`, ratio: `${fmt(ours.img_per_s / pil.pil_draft!, 2)}x`, note });
   } else {
-    rows.push({ work, ours: `${fmt(ours)} img/s`, anchor: 'skipped', ratio: '', note: `${note}; apt-get install python3-pil for the PIL anchor` });
+    rows.push({ work, ours: `${fmt(ours.img_per_s)} img/s`, anchor: 'skipped', ratio: '', note: `${note}; apt-get install python3-pil for the PIL anchor` });
   }
 }
 
@@ -111,18 +101,19 @@ async function siteBytes(htmlPath: string, site: string): Promise<number> {
   return total;
 }
 
+/** Runs bench/SCRIPT in its own process (its peak RSS is then its own) and parses its last line. */
+function worker<T>(script: string, args: (string | number)[]): T | undefined {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', script), ...args.map(String)], { encoding: 'utf8', cwd: root, timeout: 1_800_000 });
+  if (result.status !== 0) {
+    console.error(`${script} ${args.join(' ')} failed: ${result.stderr.slice(-500)}`);
+    return undefined;
+  }
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as T;
+}
+
 interface ModelResult {
   img_per_s: number;
   peak_rss_mb: number;
-}
-
-function modelWorker(args: (string | number)[]): ModelResult | undefined {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'model-worker.ts'), ...args.map(String)], { encoding: 'utf8', cwd: root, timeout: 900_000 });
-  if (result.status !== 0) {
-    console.error(`model bench ${args.join(' ')} failed: ${result.stderr.slice(-500)}`);
-    return undefined;
-  }
-  return JSON.parse(result.stdout.trim().split('\n').pop()!);
 }
 
 async function benchModel() {
@@ -135,7 +126,7 @@ async function benchModel() {
     { label: 'demo network 64x64 training on the cpu backend, batch 8', args: ['cpu', 'demo', 64, 8, 'train', 1] },
   ];
   for (const c of cases) {
-    const ours = modelWorker(c.args);
+    const ours = worker<ModelResult>('model-worker.ts', c.args);
     if (!ours) continue;
     const key = `model_${c.args.slice(0, 5).join('_')}`;
     results[key] = { ...ours };
@@ -160,61 +151,45 @@ async function benchModel() {
 async function benchCluster() {
   const sklearn = pythonHas('sklearn');
   const out = join(root, 'bench', 'out');
-  await mkdir(out, { recursive: true });
   const anchor = await readFile(join(root, 'bench', 'cluster_anchor.py'), 'utf8');
   for (const n of quick ? [1000] : full ? [1000, 5000, 12500, 62500] : [1000, 5000, 12500]) {
-    const points = blobs(n, 50, 10, n);
-    const t0 = performance.now();
-    const y = await tsne(points, { seed: 0 });
-    const seconds = (performance.now() - t0) / 1000;
-    const sample = Array.from({ length: n }, (_, i) => i).sort((a, b) => keyedUniform(0, 'bench', String(a)) - keyedUniform(0, 'bench', String(b))).slice(0, Math.min(n, quick ? 1000 : 2000));
-    const trust = trustworthiness(sample.map((i) => points[i]!), sample.map((i) => y[i]!), 10);
+    const ours = worker<{ seconds: number; trustworthiness: number; sample: number; peak_rss_mb: number }>('stage-worker.ts', ['tsne', n, quick ? 1000 : 2000]);
+    if (!ours) continue;
     let anchorText = 'skipped';
     let ratio = '';
-    const entry: Record<string, number> = { seconds, trustworthiness: trust };
+    const entry: Record<string, number> = { seconds: ours.seconds, trustworthiness: ours.trustworthiness, peak_rss_mb: ours.peak_rss_mb };
     if (sklearn) {
-      const file = join(out, `tsne-${n}.npy`);
-      await writeNpy(file, points);
-      const sk = runPython(anchor, ['tsne', file]);
-      entry.sklearn_seconds = sk.seconds!;
-      entry.sklearn_trustworthiness = sk.trustworthiness!;
-      anchorText = `scikit-learn Barnes-Hut: ${fmt(sk.seconds!, 1)} s, trustworthiness ${fmt(sk.trustworthiness!, 3)}`;
-      ratio = `${fmt(seconds / sk.seconds!, 2)}x time`;
+      const sk = runPython(anchor, ['tsne', join(out, `tsne-${n}.npy`)]);
+      Object.assign(entry, { sklearn_seconds: sk.seconds, sklearn_trustworthiness: sk.trustworthiness, sklearn_peak_rss_mb: sk.peak_rss_mb });
+      anchorText = `scikit-learn Barnes-Hut: ${fmt(sk.seconds!, 1)} s, trustworthiness ${fmt(sk.trustworthiness!, 3)}, ${fmt(sk.peak_rss_mb!)} MB`;
+      ratio = `${fmt(ours.seconds / sk.seconds!, 2)}x time`;
     }
     results[`tsne_${n}`] = entry;
-    rows.push({ work: `t-SNE, ${fmt(n)} x 50 (10 blobs)`, ours: `${fmt(seconds, 1)} s, trustworthiness ${fmt(trust, 3)}`, anchor: anchorText, ratio, note: `trustworthiness on a ${fmt(sample.length)}-point subsample (ours); scikit-learn's on 5,000` });
+    rows.push({ work: `t-SNE, ${fmt(n)} x 50 (10 blobs)`, ours: `${fmt(ours.seconds, 1)} s, trustworthiness ${fmt(ours.trustworthiness, 3)}`, anchor: anchorText, ratio, note: `peak RSS ${fmt(ours.peak_rss_mb)} MB; trustworthiness on a ${fmt(ours.sample)}-point subsample (ours); scikit-learn's on 5,000` });
   }
   const n = quick ? 2000 : 12500;
-  const data = blobs(n, 512, 8, 7);
-  const x = Matrix.from(data);
-  const t0 = performance.now();
-  const distances = await distanceEngine(x); // inside the timing: the session and the float32 copy count
-  const ours: Record<number, number> = {};
-  for (let k = 2; k <= 10; k++) ours[k] = (await kmeans(x, k, { restarts: 1, seed: 0, distances })).inertia;
-  const seconds = (performance.now() - t0) / 1000;
+  const ours = worker<{ seconds: number; inertia: Record<string, number>; peak_rss_mb: number }>('stage-worker.ts', ['kmeans', n]);
+  if (!ours) return;
   let anchorText = 'skipped';
   let ratio = '';
-  let note = '';
+  let note = `peak RSS ${fmt(ours.peak_rss_mb)} MB`;
+  results.kmeans = { n, seconds: ours.seconds, peak_rss_mb: ours.peak_rss_mb };
   if (sklearn) {
-    const file = join(out, 'kmeans.npy');
-    await writeNpy(file, data);
-    const sk = runPython(anchor, ['kmeans', file, '2', '10', '1']) as unknown as { seconds: number; inertia: Record<string, number> };
-    const worst = Math.max(...Object.entries(sk.inertia).map(([k, v]) => ours[Number(k)]! / v - 1));
-    anchorText = `scikit-learn (n_init=1): ${fmt(sk.seconds, 2)} s`;
-    ratio = `${fmt(seconds / sk.seconds, 2)}x time`;
-    note = `inertia at most ${fmt(worst * 100, 2)}% above scikit-learn's`;
-    results.kmeans = { n, seconds, sklearn_seconds: sk.seconds, worst_inertia_ratio: 1 + worst };
-  } else {
-    results.kmeans = { n, seconds };
+    const sk = runPython(anchor, ['kmeans', join(out, 'kmeans.npy'), '2', '10', '1']) as unknown as { seconds: number; inertia: Record<string, number>; peak_rss_mb: number };
+    const worst = Math.max(...Object.entries(sk.inertia).map(([k, v]) => ours.inertia[k]! / v - 1));
+    anchorText = `scikit-learn (n_init=1): ${fmt(sk.seconds, 2)} s, ${fmt(sk.peak_rss_mb)} MB`;
+    ratio = `${fmt(ours.seconds / sk.seconds, 2)}x time`;
+    note += `; inertia at most ${fmt(worst * 100, 2)}% above scikit-learn's`;
+    Object.assign(results.kmeans as object, { sklearn_seconds: sk.seconds, sklearn_peak_rss_mb: sk.peak_rss_mb, worst_inertia_ratio: 1 + worst });
   }
-  rows.push({ work: `KMeans, K = 2..10, ${fmt(n)} x 512, one restart each`, ours: `${fmt(seconds, 2)} s`, anchor: anchorText, ratio, note });
+  rows.push({ work: `KMeans, K = 2..10, ${fmt(n)} x 512, one restart each`, ours: `${fmt(ours.seconds, 2)} s`, anchor: anchorText, ratio, note });
 }
 
 async function benchExplainAndClip() {
   for (const [engine, layer] of [['onnxruntime', 'layer4'], ['wasm', 'layer4'], ['wasm', 'layer3']] as const) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'gradcam-worker.ts'), engine, '96', layer], { encoding: 'utf8', cwd: root });
-    if (result.status !== 0) continue;
-    const { ms_per_image } = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    const measured = worker<{ ms_per_image: number }>('gradcam-worker.ts', [engine, 96, layer]);
+    if (!measured) continue;
+    const { ms_per_image } = measured;
     results[`gradcam_${layer}_${engine}`] = { ms_per_image };
     const note = engine === 'onnxruntime' ? 'onnxruntime: one forward pass, CAM (equal to Grad-CAM at the last stage); what the pipeline uses at layer4' : 'backend wasm (forward to the layer, gradient through the rest)';
     rows.push({ work: `Grad-CAM at ${layer}, ResNet50 96x96, batch 8`, ours: `${fmt(ms_per_image, 1)} ms/image`, anchor: '', ratio: '', note });

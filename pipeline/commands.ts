@@ -13,6 +13,7 @@ import { runStages, writeRunManifest } from './stages.ts';
 import { studyStages } from './graph.ts';
 import { buildSite, serveSite } from './site/build.ts';
 import { checkData, checkReport, requireUsable } from './data/check.ts';
+import { jpegTurboStatus } from './data/jpeg-turbo.ts';
 
 export interface CommandInput {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -50,6 +51,8 @@ function versions(): Record<string, string> {
     }
   }
   out.study = (require('../package.json') as { version: string }).version;
+  const jpeg = jpegTurboStatus();
+  if (jpeg.version) out['libjpeg-turbo (addon)'] = jpeg.version;
   return out;
 }
 

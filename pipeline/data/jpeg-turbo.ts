@@ -29,12 +29,15 @@ function load(): { addon: Addon | null; error?: string } {
   return loaded;
 }
 
-/** Whether the addon is built and loads; `reason` says why not. */
+let status: { available: boolean; version?: string; reason?: string } | undefined;
+
+/** Whether the addon is built and loads; `reason` says why not (asked once per photo: cached). */
 export function jpegTurboStatus(): { available: boolean; version?: string; reason?: string } {
+  if (status) return status;
   const { addon, error } = load();
-  if (!addon) return { available: false, reason: `${ADDON} did not load (${error}); run \`npm run build:native\` after installing libjpeg62-turbo-dev` };
+  if (!addon) return (status = { available: false, reason: `${ADDON} did not load (${error}); run \`npm run build:native\` after installing libjpeg62-turbo-dev` });
   const v = addon.libjpegVersion;
-  return { available: true, version: v > 1_000_000 ? `${Math.floor(v / 1_000_000)}.${Math.floor(v / 1000) % 1000}.${v % 1000}` : String(v) };
+  return (status = { available: true, version: v > 1_000_000 ? `${Math.floor(v / 1_000_000)}.${Math.floor(v / 1000) % 1000}.${v % 1000}` : String(v) });
 }
 
 /** The photo decoded and resized, or a string naming why it must go to sharp (null: no addon). */
