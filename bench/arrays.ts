@@ -1,12 +1,17 @@
 /** Test arrays for the clustering benchmarks, and the .npy files the Python anchors read. */
 import { writeFile } from 'node:fs/promises';
-import { createRandom, normal } from '../pipeline/core/random.ts';
+import { createRandom, keyedUniform, normal } from '../pipeline/core/random.ts';
 
 /** `centers` Gaussian blobs in `dims` dimensions (seeded): clustered data of known structure. */
 export function blobs(n: number, dims: number, centers: number, seed: number): number[][] {
   const random = createRandom(seed);
   const means = Array.from({ length: centers }, () => Array.from({ length: dims }, () => (random() - 0.5) * 20));
   return Array.from({ length: n }, (_, i) => means[i % centers]!.map((m) => m + normal(random) * 2));
+}
+
+/** A fixed random subset of 0..n-1 (at most `size`), on which trustworthiness is measured (it is O(N^2)). */
+export function trustSample(n: number, size: number): number[] {
+  return Array.from({ length: n }, (_, i) => i).sort((a, b) => keyedUniform(0, 'bench', String(a)) - keyedUniform(0, 'bench', String(b))).slice(0, Math.min(n, size));
 }
 
 /** Rows as a float64 .npy file (NumPy format 1.0). */

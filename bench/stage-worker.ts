@@ -13,8 +13,7 @@ import { decodeToRgb, type Decoder } from '../pipeline/data/preprocess.ts';
 import { mapOrdered } from '../pipeline/core/concurrency.ts';
 import { tsne, trustworthiness } from '../pipeline/cluster/tsne.ts';
 import { distanceEngine, kmeans, Matrix } from '../pipeline/cluster/kmeans.ts';
-import { keyedUniform } from '../pipeline/core/random.ts';
-import { blobs, writeNpy } from './arrays.ts';
+import { blobs, trustSample, writeNpy } from './arrays.ts';
 
 const out = join(fileURLToPath(new URL('..', import.meta.url)), 'bench', 'out');
 const [mode, ...args] = process.argv.slice(2);
@@ -40,7 +39,7 @@ async function runTsne(n: number, sampleSize: number) {
   const started = performance.now();
   const y = await tsne(points, { seed: 0 });
   const seconds = (performance.now() - started) / 1000;
-  const sample = Array.from({ length: n }, (_, i) => i).sort((a, b) => keyedUniform(0, 'bench', String(a)) - keyedUniform(0, 'bench', String(b))).slice(0, Math.min(n, sampleSize));
+  const sample = trustSample(n, sampleSize);
   return { seconds, trustworthiness: trustworthiness(sample.map((i) => points[i]!), sample.map((i) => y[i]!), 10), sample: sample.length };
 }
 

@@ -7,9 +7,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsne, trustworthiness } from '../pipeline/cluster/tsne.ts';
-import { keyedUniform } from '../pipeline/core/random.ts';
 import { pythonHas, runPython } from './anchors.ts';
-import { blobs, writeNpy } from './arrays.ts';
+import { blobs, trustSample, writeNpy } from './arrays.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -27,7 +26,7 @@ for (const n of sizes.length ? sizes : [62500]) {
   const y = await tsne(points, { seed: 0 });
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
-  const sample = Array.from({ length: n }, (_, i) => i).sort((a, b) => keyedUniform(0, 'bench', String(a)) - keyedUniform(0, 'bench', String(b))).slice(0, 2000);
+  const sample = trustSample(n, 2000);
   const trust = trustworthiness(sample.map((i) => points[i]!), sample.map((i) => y[i]!), 10);
   const entry: Record<string, number> = { seconds, trustworthiness: trust, peak_rss_mb: peak / 2 ** 20 };
   let sk = '| skipped | | ';
