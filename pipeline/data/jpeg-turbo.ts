@@ -16,28 +16,31 @@ interface Addon {
 const FITS = ['cover', 'contain', 'fill'] as const;
 const ADDON = fileURLToPath(new URL('../../native/jpeg/build/Release/jpeg_scaled.node', import.meta.url));
 
-let loaded: { addon: Addon | null; error?: string } | undefined;
+interface Loaded {
+  addon: Addon | null;
+  status: { available: boolean; version?: string; reason?: string };
+}
 
-function load(): { addon: Addon | null; error?: string } {
-  if (!loaded) {
-    try {
-      loaded = { addon: createRequire(import.meta.url)(ADDON) as Addon };
-    } catch (error) {
-      loaded = { addon: null, error: (error as Error).message.split('\n')[0] };
-    }
+let loaded: Loaded | undefined;
+
+/** The addon and what to say about it, loaded once (every photo asks). */
+function load(): Loaded {
+  if (loaded) return loaded;
+  try {
+    const addon = createRequire(import.meta.url)(ADDON) as Addon;
+    const v = addon.libjpegVersion;
+    const version = v > 1_000_000 ? `${Math.floor(v / 1_000_000)}.${Math.floor(v / 1000) % 1000}.${v % 1000}` : String(v);
+    loaded = { addon, status: { available: true, version } };
+  } catch (error) {
+    const reason = `${ADDON} did not load (${(error as Error).message.split('\n')[0]}); run \`npm run build:native\` after installing libjpeg62-turbo-dev`;
+    loaded = { addon: null, status: { available: false, reason } };
   }
   return loaded;
 }
 
-let status: { available: boolean; version?: string; reason?: string } | undefined;
-
-/** Whether the addon is built and loads; `reason` says why not (asked once per photo: cached). */
-export function jpegTurboStatus(): { available: boolean; version?: string; reason?: string } {
-  if (status) return status;
-  const { addon, error } = load();
-  if (!addon) return (status = { available: false, reason: `${ADDON} did not load (${error}); run \`npm run build:native\` after installing libjpeg62-turbo-dev` });
-  const v = addon.libjpegVersion;
-  return (status = { available: true, version: v > 1_000_000 ? `${Math.floor(v / 1_000_000)}.${Math.floor(v / 1000) % 1000}.${v % 1000}` : String(v) });
+/** Whether the addon is built and loads; `reason` says why not. */
+export function jpegTurboStatus(): Loaded['status'] {
+  return load().status;
 }
 
 /** The photo decoded and resized, or a string naming why it must go to sharp (null: no addon). */
