@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { homedir } from 'node:os';
 import { buildSite } from '../pipeline/site/build.ts';
 import { runStages } from '../pipeline/stages.ts';
 import { studyStages } from '../pipeline/graph.ts';
@@ -73,6 +74,10 @@ test('without a CLIP model (offline, hub id) the stage says why and the report m
   const html = await readFile(join(loaded.resolved.site, 'index.html'), 'utf8');
   assert.match(html, /The CLIP sections did not run in this build/);
   assert.match(html, /Clustering the fine-tuned network/);
+  // The reason names the cache, relative to the project: never this machine's folders.
+  assert.match(clip.reason + clip.enable, /\.cache/);
+  assert.ok(!html.includes(loaded.root) && !JSON.stringify(clip).includes(loaded.root), 'the project folder is not published');
+  assert.ok(!html.includes(homedir() + '/'), 'the home folder is not published');
 });
 
 test('one page per cluster, with its statistics and escaped category names', async () => {

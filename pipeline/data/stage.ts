@@ -14,7 +14,7 @@ export const splitFile = (cache: string) => join(cache, 'dataset', 'split.json')
 
 export const datasetStage: StageDefinition = {
   name: 'dataset',
-  version: 3,
+  version: 4,
   // Concurrency changes speed, not results: it is not part of the fingerprint.
   config: (c) => ({ seed: c.seed, dataset: c.dataset }),
   inputs: (loaded) => [loaded.resolved.manifest, loaded.resolved.images],
@@ -42,6 +42,7 @@ export const datasetStage: StageDefinition = {
     const rel = relative(loaded.root, loaded.resolved.manifest);
     const summary = summariseDataset(check, split, {
       manifest: rel.startsWith('..') ? basename(loaded.resolved.manifest) : rel,
+      root: loaded.root,
       simulated: d.simulated_labels,
       validationFraction: d.validation_fraction,
       requested: { train: d.train_per_class, validation: d.validation_per_class },

@@ -4,6 +4,7 @@ import type { CheckResult } from './check.ts';
 import { CLASSES } from './labels.ts';
 import type { SplitResult } from './split.ts';
 import type { Listing, ProblemReason } from './types.ts';
+import { withoutMachinePaths } from '../core/public-text.ts';
 
 const REASONS: ProblemReason[] = ['missing', 'unreadable', 'not_an_image', 'too_large', 'outside_root', 'bad_label', 'duplicate_id', 'duplicate_image', 'bad_row'];
 const PROBLEMS_SHOWN = 200;
@@ -35,7 +36,7 @@ function quantile(sorted: number[], q: number): number {
 export function summariseDataset(
   check: CheckResult,
   split: SplitResult,
-  options: { manifest: string; simulated: boolean; validationFraction: number; requested: { train: number; validation: number } },
+  options: { manifest: string; root: string; simulated: boolean; validationFraction: number; requested: { train: number; validation: number } },
 ): DatasetData {
   const problem_counts = Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<ProblemReason, number>;
   for (const p of check.problems) problem_counts[p.reason]++;
@@ -49,7 +50,8 @@ export function summariseDataset(
     excluded: check.problems.length,
     by_label: check.by_label,
     problem_counts,
-    problems: check.problems.slice(0, PROBLEMS_SHOWN),
+    // A manifest may name absolute paths (they are refused as outside_root): shown relative.
+    problems: check.problems.slice(0, PROBLEMS_SHOWN).map((p) => ({ ...p, image: withoutMachinePaths(p.image, options.root), detail: withoutMachinePaths(p.detail, options.root) })),
     problems_shown: Math.min(PROBLEMS_SHOWN, check.problems.length),
     near_duplicates: { pairs: check.near_duplicates.length, examples: check.near_duplicates.slice(0, 50) },
     split: {

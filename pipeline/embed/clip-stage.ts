@@ -11,6 +11,7 @@ import type { StageDefinition } from '../stages.ts';
 import type { ClipData } from '../contracts.ts';
 import type { LoadedConfig } from '../core/config-types.ts';
 import { errorMessage } from '../core/errors.ts';
+import { withoutMachinePaths } from '../core/public-text.ts';
 import { splitFile } from '../data/stage.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
@@ -25,7 +26,7 @@ function modelLocation(loaded: LoadedConfig): string {
 
 export const embedClipStage: StageDefinition = {
   name: 'embed-clip',
-  version: 2,
+  version: 3,
   after: ['dataset'],
   config: (c) => ({ clip: { model: c.clip.model, dtype: c.clip.dtype }, max_pixels: c.dataset.max_pixels }),
   // The model's files are an input: once a model appears in the cache, the stage runs again.
@@ -36,13 +37,13 @@ export const embedClipStage: StageDefinition = {
     try {
       clip = await loadClip({ model: config.clip.model, root: loaded.root, cacheDir: loaded.resolved.cache, dtype: config.clip.dtype });
     } catch (error) {
-      const reason = errorMessage(error).split('\n')[0]!;
+      const reason = withoutMachinePaths(errorMessage(error).split('\n')[0]!, loaded.root);
       ctx.logger.warn(`CLIP embeddings not computed: ${reason}`);
       const data: ClipData = {
         status: 'not_run',
         model: config.clip.model,
         reason,
-        enable: `Run once with network access (the model ${CLIP_DEFAULT.id} is downloaded into ${join(loaded.config.paths.cache, 'models')}), or set clip.model to a local folder in the transformers.js layout.`,
+        enable: withoutMachinePaths(`Run once with network access (the model ${CLIP_DEFAULT.id} is downloaded into ${join(loaded.config.paths.cache, 'models')}), or set clip.model to a local folder in the transformers.js layout.`, loaded.root),
         images: 0,
         dimensions: 0,
       };

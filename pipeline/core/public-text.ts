@@ -1,0 +1,15 @@
+/**
+ * Text that reaches `_data` and the published pages names no folder of the machine that built
+ * it: the project folder becomes relative paths, the home folder `~`. (Messages on the
+ * terminal keep absolute paths; a reader of the site has no use for them, and they would make
+ * two builds of the same study in different folders write different `_data`.)
+ */
+import { homedir } from 'node:os';
+import { sep } from 'node:path';
+
+export function withoutMachinePaths(text: string, root: string): string {
+  let out = text.split(root + sep).join('').split(root).join('.');
+  const home = homedir();
+  if (home.length > 1) out = out.split(home + sep).join('~' + sep).split(home).join('~');
+  return out;
+}

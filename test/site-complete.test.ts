@@ -1,0 +1,144 @@
+/**
+ * The built site shows what `_data` holds: a page that loads is not a page that shows its
+ * results. Built once from a small real pipeline run, then checked against the data files.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildSite } from '../pipeline/site/build.ts';
+import { runStages } from '../pipeline/stages.ts';
+import { studyStages } from '../pipeline/graph.ts';
+import { createRecordingLogger } from '../pipeline/core/effects.ts';
+import type { LoadedConfig } from '../pipeline/core/config-types.ts';
+import { makeSiteProject } from './helpers/site.ts';
+
+type Json = Record<string, unknown>;
+let loaded: LoadedConfig;
+let data: Record<string, Json>;
+/** Every built page: site path -> HTML. */
+let pages: Map<string, string>;
+/** Every chart the site rendered: spec hash -> its spec. */
+let charts: Map<string, Json>;
+
+async function htmlPages(dir: string, prefix = ''): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) for (const [k, v] of await htmlPages(join(dir, entry.name), `${prefix}${entry.name}/`)) out.set(k, v);
+    else if (entry.name.endsWith('.html')) out.set(`${prefix}${entry.name}`, await readFile(join(dir, entry.name), 'utf8'));
+  }
+  return out;
+}
+
+// The project is made at the top level: a temporary folder made inside `before` would be removed
+// when that hook ends.
+loaded = await makeSiteProject({ dataset: { simulated_labels: true } });
+before(async () => {
+  await runStages(studyStages, loaded, { logger: createRecordingLogger() });
+  await buildSite(loaded, createRecordingLogger());
+  data = {};
+  for (const name of await readdir(loaded.resolved.data)) {
+    if (name.endsWith('.json')) data[name.replace(/\.json$/, '')] = JSON.parse(await readFile(join(loaded.resolved.data, name), 'utf8'));
+  }
+  pages = await htmlPages(loaded.resolved.site);
+  charts = new Map();
+  const chartDir = join(loaded.resolved.site, 'assets/charts');
+  for (const name of await readdir(chartDir)) {
+    if (name.endsWith('.vl.json')) charts.set(name.replace('.vl.json', ''), JSON.parse(await readFile(join(chartDir, name), 'utf8')));
+  }
+});
+
+/** Every string in `value` that names a generated picture. */
+function picturePaths(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string') {
+    const match = /\/assets\/generated\/.+\.(jpg|jpeg|png|webp|svg)$/i.exec(value);
+    if (match) out.add(match[0]);
+  } else if (value && typeof value === 'object') for (const v of Object.values(value)) picturePaths(v, out);
+  return out;
+}
+
+test('every picture a _data file names is shown on some page, and the file is there', async () => {
+  const all = [...pages.values()].join('\n');
+  let count = 0;
+  for (const [file, value] of Object.entries(data)) {
+    for (const picture of picturePaths(value)) {
+      count++;
+      assert.ok(all.includes(`src="${picture}"`), `_data/${file}.json names ${picture}, which no page shows`);
+      assert.ok((await stat(join(loaded.resolved.site, picture))).size > 0, `${picture} is empty in the site`);
+    }
+  }
+  // Overlays, sample sheets and tooltip thumbnails: the small run makes all three kinds.
+  for (const kind of ['gradcam/', 'clusters/', 'thumbs/']) assert.ok([...Object.values(data)].some((v) => [...picturePaths(v)].some((p) => p.includes(kind))), `no ${kind} picture in _data`);
+  assert.ok(count > 10);
+});
+
+/** The chart rows the data files hold, by where they live; each must be drawn by some chart. */
+function chartRows(): [string, unknown[]][] {
+  const report = data.report as Json;
+  const rows: [string, unknown[]][] = [
+    ['report.comparison', report.comparison as unknown[]],
+    ['report.confusion_rows', report.confusion_rows as unknown[]],
+    ['report.roc_rows', report.roc_rows as unknown[]],
+    ['report.loss_rows', report.loss_rows as unknown[]],
+    ['report.study_metrics', report.study_metrics as unknown[]],
+    ['evaluate.score_histogram', (data.evaluate as Json).score_histogram as unknown[]],
+    ['evaluate.by_category', (data.evaluate as Json).by_category as unknown[]],
+    ['baselines.rows', (data.baselines as Json).rows as unknown[]],
+    ['dataset.label_rows', (data.dataset as Json).label_rows as unknown[]],
+    ['dataset.problem_rows', (data.dataset as Json).problem_rows as unknown[]],
+  ];
+  for (const [source, c] of Object.entries(report.clusters as Record<string, Json>)) {
+    rows.push([`report.clusters.${source}.elbow`, c.elbow as unknown[]], [`report.clusters.${source}.sales`, c.sales as unknown[]]);
+    rows.push([`clusters_${source}.points`, (data[`clusters_${source}`] as Json).points as unknown[]]);
+  }
+  return rows;
+}
+
+test('every chart the data describes is rendered, with a non-empty static picture', async () => {
+  const all = [...pages.values()].join('\n');
+  const rows = chartRows();
+  assert.ok(Object.keys((data.report as Json).clusters as object).length === 2, 'both cluster sources ran');
+  for (const [where, values] of rows) {
+    assert.ok(Array.isArray(values), `${where} is missing from _data`);
+    if (values.length === 0) continue;
+    const hash = [...charts].find(([, spec]) => JSON.stringify((spec.data as Json | undefined)?.values) === JSON.stringify(values))?.[0];
+    assert.ok(hash, `${where} (${values.length} rows) is drawn by no chart`);
+    const at = all.indexOf(`data-spec="/assets/charts/${hash}.vl.json"`);
+    assert.ok(at >= 0, `the chart of ${where} is on no page`);
+    const figure = all.slice(at, all.indexOf('</figure>', at));
+    const png = /<img src="(\/assets\/charts\/[0-9a-f]+\.png)"/.exec(figure);
+    if (png) assert.ok((await stat(join(loaded.resolved.site, png[1]!))).size > 1000, `${where}: empty PNG`);
+    else assert.match(figure, /<svg role="img"[^>]*>[\s\S]*<path[\s\S]*<\/svg>/, `${where}: no static SVG with marks`);
+  }
+});
+
+test('each section of the report whose stage ran shows its figure', () => {
+  const index = pages.get('index.html')!;
+  const gradcam = data.gradcam as { items: { group: string; picture: string }[] };
+  assert.ok(gradcam.items.length > 0);
+  for (const group of ['correct', 'wrong']) {
+    const at = index.indexOf(`id="gradcam-${group}"`);
+    assert.ok(at >= 0, `no Grad-CAM figure for ${group} predictions`);
+    const figure = index.slice(at, index.indexOf('</figure>', at));
+    const items = gradcam.items.filter((i) => i.group === group);
+    assert.equal((figure.match(/<img /g) ?? []).length, items.length, `${group}: every overlay, no other`);
+    for (const item of items) assert.ok(figure.includes(item.picture));
+    if (items.length) assert.match(figure, /T: (sold|not_sold) · P: (sold|not_sold)/);
+    else assert.match(figure, /no (correct|wrong) predictions/);
+  }
+  for (const source of ['resnet', 'clip']) {
+    const clusters = (data[`clusters_${source}`] as { clusters: { sheet: string }[] }).clusters;
+    for (const c of clusters) assert.ok(index.includes(`src="${c.sheet}"`), `${source}: sheet ${c.sheet} missing from the report`);
+  }
+  assert.match(index, /Beyond the study/);
+  assert.match(index, /Classification report on the validation photos/);
+});
+
+test('no built page contains a path of the machine that built it', () => {
+  const home = homedir();
+  for (const [page, html] of pages) {
+    assert.ok(!html.includes(loaded.root), `${page} contains the project folder ${loaded.root}`);
+    if (home.length > 1) assert.ok(!new RegExp(`${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|\\b)`).test(html), `${page} contains the home folder ${home}`);
+  }
+});
