@@ -135,12 +135,14 @@ export const commands: Record<string, Command> = {
       const started = performance.now();
       let stages: Awaited<ReturnType<typeof runStages>> = [];
       if (!values['no-pipeline']) {
+        const runVersions = versions();
         stages = await runStages(studyStages, loaded, {
           logger,
+          versions: runVersions,
           force: Boolean(values.force),
           only: values.only as string | undefined,
         });
-        await writeRunManifest(loaded, stages, { versions: versions() });
+        await writeRunManifest(loaded, stages, runVersions);
       }
       const site = values['no-site'] ? undefined : await buildSite(loaded, logger);
       return { stages, site, seconds: (performance.now() - started) / 1000 };

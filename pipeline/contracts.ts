@@ -120,10 +120,14 @@ export interface ClusterData {
   perplexity: number;
   theta: number;
   elbow: { k: number; inertia: number }[];
-  /** The knee Kneedle found. */
-  kneedle_k: number;
+  /** The knee Kneedle found; null when the elbow curve has none (flat, straight, < 3 points). */
+  knee_k: number | null;
   k: number;
-  k_method: 'kneedle' | 'config';
+  /**
+   * How K was decided: at the knee; `no_knee_fallback`, the smallest K tried because the curve
+   * has no knee; or `configured` (`cluster.resnet_k` / `clip.k`).
+   */
+  k_method: 'knee' | 'no_knee_fallback' | 'configured';
   inertia: number;
   overall_rate: number;
   clusters: (import('./cluster/sales.ts').ClusterSales & {
@@ -167,6 +171,8 @@ export interface BaselinesData {
   models: ModelSummary[];
   /** Chart rows: model x metric with 95% bootstrap intervals. */
   rows: { model: string; metric: string; value: number; lo: number; hi: number }[];
-  /** The model with the highest ROC AUC. */
+  /** The model that scores highest on `best_by`. */
   best: string;
+  /** ROC AUC when every model has one; otherwise accuracy, which all have. */
+  best_by: 'roc_auc' | 'accuracy';
 }

@@ -56,6 +56,10 @@ export interface StageRecord {
   name: string;
   fingerprint: string;
   seconds: number;
+  /** When the run that made the outputs finished (ISO 8601, UTC). */
+  finished_at?: string;
+  /** The package versions of that run. */
+  versions?: Record<string, string>;
   notes?: Record<string, unknown>;
   outputs: Record<string, { size: number; mtimeMs: number; sha256: string }>;
 }
@@ -64,7 +68,10 @@ export interface StageReport {
   name: string;
   fingerprint: string;
   status: 'ran' | 'cached' | 'skipped';
+  /** For a cached stage, the seconds, date and versions of the run that made its outputs. */
   seconds: number;
+  finished_at: string | null;
+  versions?: Record<string, string>;
   notes?: Record<string, unknown>;
 }
 
@@ -73,6 +80,8 @@ export interface RunOptions {
   /** Run only this stage; its upstream must be complete. */
   only?: string;
   logger: Logger;
+  /** Package versions of this run, kept in each stage's record. */
+  versions?: Record<string, string>;
   /** Test hook: called after a stage's outputs are staged and before any is renamed. */
   beforeCommit?: (stage: string) => Promise<void> | void;
 }
@@ -139,14 +148,14 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
 
     if (fresh && !(options.force && selected)) {
       records.set(stage.name, previous);
-      reports.push({ name: stage.name, fingerprint, status: 'cached', seconds: 0, notes: previous.notes });
+      reports.push({ name: stage.name, fingerprint, status: 'cached', seconds: previous.seconds, finished_at: previous.finished_at ?? null, versions: previous.versions, notes: previous.notes });
       options.logger.info(`[cached] ${stage.name}`);
       continue;
     }
     if (!selected) {
       // Outside --only: leave it as it is, but downstream still needs its last outputs.
       if (previous && (await refreshOutputs(previous, loaded.root))) records.set(stage.name, previous);
-      reports.push({ name: stage.name, fingerprint, status: 'skipped', seconds: 0 });
+      reports.push({ name: stage.name, fingerprint, status: 'skipped', seconds: 0, finished_at: null });
       options.logger.info(`[skipped] ${stage.name} (--only ${options.only})`);
       continue;
     }
@@ -162,7 +171,15 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
       throw error;
     }
     await options.beforeCommit?.(stage.name);
-    const record: StageRecord = { name: stage.name, fingerprint, seconds: (performance.now() - started) / 1000, notes: context.notes, outputs: {} };
+    const record: StageRecord = {
+      name: stage.name,
+      fingerprint,
+      seconds: (performance.now() - started) / 1000,
+      finished_at: new Date().toISOString(),
+      versions: options.versions,
+      notes: context.notes,
+      outputs: {},
+    };
     for (const [target, tmp] of staged) {
       await rename(tmp, target);
       const info = await stat(target);
@@ -181,7 +198,7 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
     await stage.afterCommit?.(loaded);
     records.set(stage.name, record);
-    reports.push({ name: stage.name, fingerprint, status: 'ran', seconds: record.seconds, notes: context.notes });
+    reports.push({ name: stage.name, fingerprint, status: 'ran', seconds: record.seconds, finished_at: record.finished_at!, versions: record.versions, notes: context.notes });
     options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
   }
   return reports;
@@ -306,16 +323,28 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
-/** `_data/run.json`: what ran, with what, in which order (the one `_data` file that records times). */
-export async function writeRunManifest(loaded: LoadedConfig, reports: StageReport[], extra: Record<string, unknown>): Promise<void> {
+/**
+ * `_data/run.json`: what ran, with what, in which order (the one `_data` file that records
+ * times). A cached stage keeps the seconds, date and versions of the run that made its outputs;
+ * `version_changes` lists where those versions differ from this run's.
+ */
+export async function writeRunManifest(loaded: LoadedConfig, reports: StageReport[], versions: Record<string, string>): Promise<void> {
   const backend = reports.map((r) => r.notes?.backend).find((b) => typeof b === 'string') ?? null;
+  const version_changes = reports.flatMap((r) =>
+    r.status !== 'cached' || !r.versions
+      ? []
+      : Object.keys({ ...versions, ...r.versions })
+          .filter((pkg) => r.versions![pkg] !== versions[pkg])
+          .map((pkg) => ({ stage: r.name, package: pkg, made_with: r.versions![pkg] ?? null, now: versions[pkg] ?? null })),
+  );
   await writeJsonAtomic(join(loaded.resolved.data, 'run.json'), {
-    schema: 1,
+    schema: 2,
     backend,
     config_hash: hashValue(loaded.config),
     seed: loaded.config.seed,
     config: JSON.parse(canonicalJson(loaded.config)),
     stages: reports,
-    ...extra,
+    versions,
+    version_changes,
   });
 }

@@ -46,6 +46,15 @@ test('study build twice: the second run runs no stage; a Markdown edit re-render
   const firstJson = JSON.parse(first.stdout);
   assert.ok(firstJson.stages.every((s: { status: string }) => s.status === 'ran'));
   assert.ok(firstJson.site.pages >= 3);
+  // The Methods page's stage table: name, status, seconds, date made, fingerprint.
+  const stageRows = async () => {
+    const html = await readFile(join(loaded.resolved.site, 'methods/index.html'), 'utf8');
+    return [...html.matchAll(/<tr>\s*<td>([a-z-]+)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>/g)].map((m) => m.slice(1));
+  };
+  const before = await stageRows();
+  assert.equal(before.length, firstJson.stages.length);
+  assert.ok(before.every(([, status, seconds, made]) => status === 'ran' && Number(seconds) >= 0 && /^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(made!)));
+  assert.ok(before.some(([, , seconds]) => Number(seconds) > 0), 'some stage took measurable time');
 
   const page = join(loaded.resolved.content, 'index.md');
   await writeFile(page, (await readFile(page, 'utf8')).replace('## The question', '## The question (edited)'));
@@ -54,6 +63,10 @@ test('study build twice: the second run runs no stage; a Markdown edit re-render
   const secondJson = JSON.parse(second.stdout);
   assert.deepEqual(secondJson.stages.map((s: { status: string }) => s.status), firstJson.stages.map(() => 'cached'));
   assert.match(await readFile(join(loaded.resolved.site, 'index.html'), 'utf8'), /The question \(edited\)/);
+  // A cached stage shows the seconds and date of the run that made its outputs, marked as such.
+  const after = await stageRows();
+  assert.deepEqual(after.map(([name, , seconds, made]) => [name, seconds, made]), before.map(([name, , seconds, made]) => [name, seconds, made]));
+  assert.ok(after.every(([, status]) => status === 'cached (earlier run)'));
   const run = JSON.parse(await readFile(join(loaded.resolved.data, 'run.json'), 'utf8'));
   assert.deepEqual(run.stages.map((s: { name: string }) => s.name), ['dataset', 'preprocess', 'train', 'evaluate', 'gradcam', 'embed-resnet', 'cluster-resnet', 'embed-clip', 'cluster-clip', 'baselines', 'report']);
   assert.equal(run.backend, 'wasm');

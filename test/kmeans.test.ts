@@ -45,3 +45,21 @@ test('the elbow finds the six blobs; Kneedle picks the bend of a textbook curve'
   assert.ok(result.chosen_k >= 4 && result.chosen_k <= 7, `chose ${result.chosen_k}`);
   assert.equal(kneedle([{ k: 1, inertia: 100 }, { k: 2, inertia: 30 }, { k: 3, inertia: 20 }, { k: 4, inertia: 15 }, { k: 5, inertia: 12 }]), 2);
 });
+
+test('a curve without a knee is said to have none, and the elbow falls back to the smallest K', async () => {
+  const curve = (ys: number[]) => ys.map((inertia, i) => ({ k: i + 2, inertia }));
+  assert.equal(kneedle(curve([10, 9, 8, 7, 6, 5])), null, 'straight');
+  assert.equal(kneedle(curve([5, 5, 5, 5])), null, 'flat');
+  assert.equal(kneedle(curve([10, 9.9, 9.6, 9, 8, 6])), null, 'concave');
+  assert.equal(kneedle(curve([10, 3])), null, 'two points');
+  // A mild convex curve (inertia ~ K^-0.3) still has one; on a tie the smallest K wins.
+  assert.equal(kneedle(curve([2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => k ** -0.3))), 5);
+  assert.equal(kneedle([8, 4, 3, 2.5, 2, 1.5, 1, 0.5, 0].map((inertia, i) => ({ k: i + 1, inertia }))), 2, 'K = 2 and 3 tie');
+  // Points on a line: every K lowers the inertia alike.
+  const line = Matrix.from(Array.from({ length: 40 }, (_, i) => [i, 0]));
+  const flat = await elbow(line, [2, 3], { restarts: 2, seed: 0 });
+  assert.equal(flat.method, 'no_knee_fallback');
+  assert.equal(flat.knee_k, null);
+  assert.equal(flat.chosen_k, 2);
+  assert.equal(flat.result.k, 2);
+});

@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { homedir } from 'node:os';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildSite } from '../pipeline/site/build.ts';
 import { runStages } from '../pipeline/stages.ts';
@@ -140,5 +140,29 @@ test('no built page contains a path of the machine that built it', () => {
   for (const [page, html] of pages) {
     assert.ok(!html.includes(loaded.root), `${page} contains the project folder ${loaded.root}`);
     if (home.length > 1) assert.ok(!new RegExp(`${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|\\b)`).test(html), `${page} contains the home folder ${home}`);
+  }
+});
+
+test('the prose says how K was decided and on which metric the baselines were ranked', async () => {
+  const file = (name: string) => join(loaded.resolved.data, `${name}.json`);
+  const original = { clusters: await readFile(file('clusters_resnet'), 'utf8'), baselines: await readFile(file('baselines'), 'utf8') };
+  const cases = [
+    { k_method: 'knee', knee_k: 3, best_by: 'roc_auc', expect: [/chosen at the knee of the elbow curve/, /has the highest ROC AUC/] },
+    { k_method: 'no_knee_fallback', knee_k: null, best_by: 'accuracy', expect: [/has no knee/, /falls back to the smallest/, /has the highest accuracy \(not every model/] },
+    { k_method: 'configured', knee_k: null, best_by: 'roc_auc', expect: [/set in the configuration \(the elbow curve has no knee\)/] },
+    { k_method: 'configured', knee_k: 4, best_by: 'roc_auc', expect: [/set in the configuration \(the elbow.s knee was at 4\)/] },
+  ];
+  try {
+    for (const c of cases) {
+      await writeFile(file('clusters_resnet'), JSON.stringify({ ...JSON.parse(original.clusters), k_method: c.k_method, knee_k: c.knee_k }));
+      await writeFile(file('baselines'), JSON.stringify({ ...JSON.parse(original.baselines), best_by: c.best_by }));
+      await buildSite(loaded, createRecordingLogger());
+      const html = (await readFile(join(loaded.resolved.site, 'index.html'), 'utf8')).replace(/\s+/g, ' ');
+      for (const pattern of c.expect) assert.match(html, pattern, `${c.k_method} / ${c.best_by}`);
+      if (c.k_method !== 'knee') assert.doesNotMatch(html.slice(0, html.indexOf('Clustering CLIP')), /chosen at the knee/);
+    }
+  } finally {
+    await writeFile(file('clusters_resnet'), original.clusters);
+    await writeFile(file('baselines'), original.baselines);
   }
 });

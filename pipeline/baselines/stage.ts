@@ -34,7 +34,7 @@ function normalise(row: Float32Array): Float32Array {
 
 export const baselinesStage: StageDefinition = {
   name: 'baselines',
-  version: 1,
+  version: 2,
   after: ['dataset', 'evaluate', 'embed-clip'],
   config: (c) => ({ columns: c.dataset.columns }),
   async run(ctx) {
@@ -68,8 +68,12 @@ export const baselinesStage: StageDefinition = {
       { model: m.name, metric: 'macro F1', value: m.f1_macro, lo: m.ci95.f1_macro[0], hi: m.ci95.f1_macro[1] },
       ...(m.roc_auc !== null && m.ci95.roc_auc ? [{ model: m.name, metric: 'ROC AUC', value: m.roc_auc, lo: m.ci95.roc_auc[0], hi: m.ci95.roc_auc[1] }] : []),
     ]);
-    const data: BaselinesData = { resnet, metadata, clip_probe: clipProbe, models, rows, best: models.reduce((a, b) => ((b.roc_auc ?? b.accuracy) > (a.roc_auc ?? a.accuracy) ? b : a)).name };
-    await ctx.writeData('baselines', 1, data);
+    // One metric for every model: AUC and accuracy are not on one scale.
+    const best_by = models.every((m) => m.roc_auc !== null) ? 'roc_auc' : 'accuracy';
+    const score = (m: (typeof models)[number]) => (best_by === 'roc_auc' ? m.roc_auc! : m.accuracy);
+    const best = models.reduce((a, b) => (score(b) > score(a) ? b : a)).name;
+    const data: BaselinesData = { resnet, metadata, clip_probe: clipProbe, models, rows, best, best_by };
+    await ctx.writeData('baselines', 2, data);
     ctx.logger.info(`  ${models.map((m) => `${m.name}: accuracy ${m.accuracy.toFixed(3)}, AUC ${m.roc_auc?.toFixed(3) ?? 'n/a'}`).join('; ')}`);
   },
 };

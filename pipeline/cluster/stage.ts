@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import type { StageDefinition } from '../stages.ts';
 import type { ClusterData } from '../contracts.ts';
 import { keyedUniform } from '../core/random.ts';
+import { StudyError } from '../core/errors.ts';
 import { splitFile } from '../data/stage.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
@@ -25,7 +26,7 @@ const THUMB = 64;
 export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
   return {
     name: `cluster-${source}`,
-    version: 3,
+    version: 4,
     after: [`embed-${source}`, 'dataset'],
     config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined }),
     async run(ctx) {
@@ -39,6 +40,10 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       if (source === 'clip') for (const r of rows) normalise(r);
       const x = Matrix.from(rows);
       const n = x.rows;
+      const override = source === 'resnet' ? c.resnet_k : config.clip.k;
+      if (override !== null && override !== undefined && override > n) {
+        throw new StudyError(`${source === 'resnet' ? 'cluster.resnet_k' : 'clip.k'} is ${override}, but there are only ${n} validation photos to cluster: set it to at most ${n}, or to null to choose K by the elbow`);
+      }
       const perplexity = Math.min(c.perplexity, Math.max(1, (n - 1) / 3 - 0.01));
       const progress = ctx.logger.progress(`t-SNE of ${n} ${source} embeddings`, 1000);
       const map = await tsne(x, { perplexity, theta: c.theta, seed: config.seed, onIteration: (i) => i % 50 === 0 && progress.tick(50) });
@@ -47,7 +52,6 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       const [lo, hi] = [Math.max(1, c.k_range[0]), Math.min(c.k_range[1], n)];
       const ks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
       const curve = await elbow(space, ks, { restarts: c.restarts, seed: config.seed });
-      const override = source === 'resnet' ? c.resnet_k : config.clip.k;
       const k = override ?? curve.chosen_k;
       const result = override ? await kmeans(space, k, { restarts: c.restarts, seed: config.seed }) : curve.result;
       const sales = salesByCluster(result.labels, index.labels, k);
@@ -108,9 +112,9 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         perplexity,
         theta: c.theta,
         elbow: curve.elbow,
-        kneedle_k: curve.chosen_k,
+        knee_k: curve.knee_k,
         k,
-        k_method: override ? 'config' : 'kneedle',
+        k_method: override ? 'configured' : curve.method === 'kneedle' ? 'knee' : 'no_knee_fallback',
         inertia: result.inertia,
         overall_rate: sales.overall_rate,
         clusters,
@@ -123,7 +127,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
           image: thumbs[i] ?? null,
         })),
       };
-      await ctx.writeData(`clusters_${source}`, 1, data);
+      await ctx.writeData(`clusters_${source}`, 2, data);
       ctx.logger.info(`  ${source}: K = ${k} (${data.k_method}), overall sell-through ${(sales.overall_rate * 100).toFixed(1)}%`);
     },
   };
