@@ -65,3 +65,24 @@ test('every chart spec the site emits is valid Vega-Lite (its JSON Schema)', asy
     assert.ok(validate(spec), `${file}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
   }
 });
+
+test('the static-rendering cache is keyed by spec, library versions and options, and written atomically', async () => {
+  const { renderingKey } = await import('../pipeline/site/vega.ts');
+  const { writeFile } = await import('node:fs/promises');
+  const spec = { mark: 'bar', data: { values: [{ a: 1 }] }, encoding: { y: { field: 'a', type: 'quantitative' } } };
+  const now = renderingKey(spec);
+  assert.notEqual(renderingKey(spec, { vega: '6.3.0', 'vega-lite': '6.4.0' }), now, 'a vega upgrade renders afresh');
+  assert.notEqual(renderingKey(spec, { vega: (await import('vega')).version, 'vega-lite': '6.0.0' }), now, 'a vega-lite upgrade renders afresh');
+  assert.notEqual(renderingKey({ ...spec, mark: 'point' }), now);
+
+  const dir = await makeTempDir();
+  const vega = await shortcodeIn(dir);
+  const first = await vega.call(page, spec, undefined, 'Bars');
+  const cached = await readdir(join(dir, 'cache/charts'));
+  assert.equal(cached.length, 1, `one rendering, no temporary left: ${cached}`);
+  assert.match(cached[0]!, /^[0-9a-f]{24}\.svg$/);
+  // A rendering cut short (as a kill during a plain write would leave it) is not served.
+  await writeFile(join(dir, 'cache/charts', cached[0]!), '<svg role="img"><g><path d="M0');
+  const again = await (await shortcodeIn(dir)).call(page, spec, undefined, 'Bars');
+  assert.equal(again, first);
+});

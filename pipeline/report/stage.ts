@@ -6,11 +6,24 @@ import { FileError } from '../core/errors.ts';
 import { assembleReport, type StudyReference } from './assemble.ts';
 import { studyReferencePath } from '../site/globals.ts';
 
-async function readData<T>(dir: string, name: string): Promise<T | undefined> {
+/**
+ * An upstream stage's `_data` file. Absent is allowed only where `optional` (a stage that had
+ * nothing to do writes none); a file that is there but does not parse is an error naming it,
+ * never a section that silently vanishes.
+ */
+async function readData<T>(dir: string, name: string, stage: string, optional = false): Promise<T | undefined> {
+  const path = join(dir, `${name}.json`);
+  let text: string;
   try {
-    return JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as T;
-  } catch {
-    return undefined;
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && optional) return undefined;
+    throw new FileError(path, `cannot read the ${stage} stage's output (${(error as Error).message}); run 'study build --force --only ${stage}' to remake it`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new FileError(path, `the ${stage} stage's output is not valid JSON (${(error as Error).message}): it is damaged or half-written; run 'study build --force' to remake it`);
   }
 }
 
@@ -29,7 +42,8 @@ export const reportStage: StageDefinition = {
       throw new FileError(path, `cannot read the study's reference figures (${(error as Error).message})`);
     }
     const data = ctx.loaded.resolved.data;
-    const clusters = (await Promise.all(['resnet', 'clip'].map((s) => readData<ClusterData>(data, `clusters_${s}`)))).filter((c): c is ClusterData => Boolean(c));
-    await ctx.writeData('report', 4, assembleReport(reference, await readData<TrainData>(data, 'train'), await readData<EvaluateData>(data, 'evaluate'), clusters));
+    // A cluster stage without embeddings (CLIP not run) writes no file.
+    const clusters = (await Promise.all(['resnet', 'clip'].map((s) => readData<ClusterData>(data, `clusters_${s}`, `cluster-${s}`, true)))).filter((c): c is ClusterData => Boolean(c));
+    await ctx.writeData('report', 4, assembleReport(reference, await readData<TrainData>(data, 'train', 'train'), await readData<EvaluateData>(data, 'evaluate', 'evaluate'), clusters));
   },
 };

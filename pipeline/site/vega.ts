@@ -5,12 +5,15 @@
  *      a PNG when the SVG would be heavy (a 12,500-point scatter is ~4 MB of SVG);
  *   2. a container that assets/js/charts.js hands to vega-embed for the interactive chart;
  *   3. a table of the chart's data as its text alternative.
- * Static renderings are cached on disk by spec hash, so an unchanged chart costs nothing.
+ * Static renderings are cached on disk, keyed by the spec, the vega and vega-lite versions and
+ * the rendering options, and written atomically: an unchanged chart costs nothing, an upgrade
+ * renders afresh, and a killed build never leaves a truncated rendering behind.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../core/atomic.ts';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { compile, version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
 import sharp from 'sharp';
 import { hashValue } from '../core/hash.ts';
 import { StudyError } from '../core/errors.ts';
@@ -20,6 +23,13 @@ import { chartConfig } from './chart-theme.ts';
 
 /** Above this many bytes of SVG the static rendering becomes a PNG. */
 const MAX_INLINE_SVG = 200_000;
+/** The static rendering's options: part of its cache key, with the libraries' versions. */
+const RENDERING = { renderer: 'svg', max_inline_svg: MAX_INLINE_SVG, png: { density: 144, compressionLevel: 9, palette: true } };
+
+/** The cache key of a spec's static rendering. */
+export function renderingKey(spec: unknown, versions = { vega: vega.version, 'vega-lite': vegaLiteVersion }): string {
+  return hashValue({ spec, versions, rendering: RENDERING }).slice(0, 24);
+}
 
 export interface VegaShortcodeOptions {
   /** Folder spec file paths are relative to (the content folder). */
@@ -110,10 +120,13 @@ export function createVegaShortcode(options: VegaShortcodeOptions) {
     }
 
     let staticHtml: string;
-    const cachedSvg = join(cache, `${hash}.svg`);
-    const cachedPng = join(cache, `${hash}.png`);
+    const key = renderingKey(spec);
+    const cachedSvg = join(cache, `${key}.svg`);
+    const cachedPng = join(cache, `${key}.png`);
     const png = await readFile(cachedPng).catch(() => undefined);
     let svg = png ? undefined : await readFile(cachedSvg, 'utf8').catch(() => undefined);
+    // Written atomically, so only a file damaged by other means could end early: render again.
+    if (svg !== undefined && !svg.trimEnd().endsWith('</svg>')) svg = undefined;
     let pngBytes = png;
     if (!png && svg === undefined) {
       try {
@@ -122,11 +135,12 @@ export function createVegaShortcode(options: VegaShortcodeOptions) {
         throw new StudyError(`${page}: chart '${description}' failed to render: ${(error as Error).message}`, { cause: error });
       }
       if (svg.length > MAX_INLINE_SVG) {
-        pngBytes = await sharp(Buffer.from(svg), { density: 144, limitInputPixels: false }).png({ compressionLevel: 9, palette: true }).toBuffer();
-        await writeFile(cachedPng, pngBytes);
+        const { density, ...png } = RENDERING.png;
+        pngBytes = await sharp(Buffer.from(svg), { density, limitInputPixels: false }).png(png).toBuffer();
+        await writeFileAtomic(cachedPng, pngBytes);
         svg = undefined;
       } else {
-        await writeFile(cachedSvg, svg);
+        await writeFileAtomic(cachedSvg, svg);
       }
     }
     if (pngBytes) {
