@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: measures each stage that has landed, side by side with the
  * tool a user would pick instead where one is installed, and writes bench/results.json and
- * bench/results.md. Ratios are ours / anchor, measured pair by pair in the same run.
+ * bench/results.md (--quick: bench/results-quick.*). Ratios are ours / anchor, measured pair by
+ * pair in the same run.
  * Never part of `npm test`.
  */
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { runStages } from '../pipeline/stages.ts';
 import { studyStages } from '../pipeline/graph.ts';
 import { spawnSync } from 'node:child_process';
 import { PIL_RESIZE, pythonHas, runPython } from './anchors.ts';
+import { resultsMarkdown, type BenchResults, type ResultRow } from './results-table.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, full: { type: 'boolean' } } });
@@ -24,14 +26,7 @@ const quick = Boolean(values.quick);
 // --full adds t-SNE at 62,500 points (several minutes on each side).
 const full = Boolean(values.full);
 
-interface Row {
-  work: string;
-  ours: string;
-  anchor: string;
-  ratio: string;
-  note?: string;
-}
-const rows: Row[] = [];
+const rows: ResultRow[] = [];
 const results: Record<string, unknown> = {};
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -223,14 +218,12 @@ await benchCluster();
 await benchExplainAndClip();
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
-const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? ' (--quick)' : ''}.`,
-  '',
-  '| work | ours | anchor | ours / anchor | note |',
-  '|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.work} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.note ?? ''} |`),
-].join('\n');
+const bench: BenchResults = { machine, quick, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, rows, results };
+const table = resultsMarkdown(bench);
+// A --quick run is a smoke test: it never replaces the full figures the README quotes.
+const name = quick ? 'results-quick' : 'results';
 await mkdir(join(root, 'bench'), { recursive: true });
-await writeFile(join(root, 'bench', 'results.json'), JSON.stringify({ machine, quick, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, results }, null, 2) + '\n');
-await writeFile(join(root, 'bench', 'results.md'), table + '\n');
+await writeFile(join(root, 'bench', `${name}.json`), JSON.stringify(bench, null, 2) + '\n');
+await writeFile(join(root, 'bench', `${name}.md`), table + '\n');
+if (!quick) console.error('README.md quotes bench/results.json: run npx tsx scripts/readme-docs.ts');
 console.log(table);

@@ -21,6 +21,8 @@ import type { LoadedConfig, StudyConfig } from './core/config-types.ts';
 
 export interface StageDefinition {
   name: string;
+  /** What it reads and writes, in words: the README's stage table is generated from it. */
+  doc?: { reads: string; writes: string };
   /** Bump when the stage's code changes what it writes. */
   version: number;
   /** Upstream stages whose outputs this stage reads. */

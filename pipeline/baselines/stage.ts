@@ -34,6 +34,7 @@ function normalise(row: Float32Array): Float32Array {
 
 export const baselinesStage: StageDefinition = {
   name: 'baselines',
+  doc: { reads: "the split's metadata, the CLIP embeddings, evaluate's report", writes: '`_data/baselines.json`: a metadata-only logistic regression and a CLIP linear probe beside the network' },
   version: 2,
   after: ['dataset', 'evaluate', 'embed-clip'],
   config: (c) => ({ columns: c.dataset.columns }),

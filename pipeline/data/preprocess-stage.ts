@@ -19,6 +19,7 @@ import type { Listing, Problem } from './types.ts';
 
 export const preprocessStage: StageDefinition = {
   name: 'preprocess',
+  doc: { reads: 'the split', writes: '`.cache/preprocess/{train,validation}.u8` (uint8 images) + index, `_data/preprocess.json`' },
   version: 2,
   after: ['dataset'],
   // the decoder this machine will use, not the choice: installing the addon reprocesses

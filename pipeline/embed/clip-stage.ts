@@ -26,6 +26,7 @@ function modelLocation(loaded: LoadedConfig): string {
 
 export const embedClipStage: StageDefinition = {
   name: 'embed-clip',
+  doc: { reads: 'the photos of the split, the CLIP model', writes: '`.cache/embed/clip.f32` and `clip-train.f32` (image_embeds), `_data/clip.json` (ran, or not run and why)' },
   version: 3,
   after: ['dataset'],
   config: (c) => ({ clip: { model: c.clip.model, dtype: c.clip.dtype }, max_pixels: c.dataset.max_pixels }),

@@ -12,6 +12,7 @@ import { embeddingPaths, type EmbeddingIndex } from './store.ts';
 
 export const embedResnetStage: StageDefinition = {
   name: 'embed-resnet',
+  doc: { reads: "evaluate's features, the validation cache's index", writes: '`.cache/embed/resnet.f32` (penultimate features; the validation set goes through the network once)' },
   version: 3,
   after: ['evaluate', 'preprocess'],
   async run(ctx) {

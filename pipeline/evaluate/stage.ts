@@ -23,6 +23,7 @@ const THRESHOLD = 0.5;
 
 export const evaluateStage: StageDefinition = {
   name: 'evaluate',
+  doc: { reads: 'the model, the validation cache', writes: "`_data/evaluate.json` (classification report, confusion matrix, ROC, AUC, bootstrap intervals, per-category calibration), `.cache/evaluate/predictions.json`, `.cache/evaluate/features.f32` (the same pass's pooled features)" },
   version: 3,
   after: ['train', 'preprocess', 'dataset'],
   config: (c) => ({ backend: c.model.backend, inference: c.model.inference }),

@@ -21,6 +21,7 @@ export const modelFile = (cache: string) => join(cache, 'train', 'model.safetens
 
 export const trainStage: StageDefinition = {
   name: 'train',
+  doc: { reads: 'the image caches, the starting weights', writes: '`.cache/train/model.safetensors` (torchvision layout), `_data/train.json` (loss history, early stopping, weights origin)' },
   version: 3,
   after: ['preprocess'],
   config: (c) => ({ seed: c.seed, model: c.model, train: c.train, augment: c.augment }),

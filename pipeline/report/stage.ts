@@ -30,6 +30,7 @@ async function readData<T>(dir: string, name: string, stage: string, optional = 
 /** `report`: the narrative's derived data (chart rows, verdicts), in `_data/report.json`. */
 export const reportStage: StageDefinition = {
   name: 'report',
+  doc: { reads: "the other stages' data, `_data/study_reference.json`", writes: '`_data/report.json`: chart rows, per-cluster pages, and the verdict worded from the accuracy interval' },
   version: 4,
   after: ['train', 'evaluate', 'cluster-resnet', 'cluster-clip'],
   inputs: (loaded) => [studyReferencePath(loaded)],
