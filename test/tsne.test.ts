@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { bruteNeighbours, tsne, trustworthiness, vpTreeNeighbours } from '../pipeline/cluster/tsne.ts';
+import { barnesHutRepulsion, bruteNeighbours, tsne, trustworthiness, vpTreeNeighbours } from '../pipeline/cluster/tsne.ts';
 import { pca } from '../pipeline/cluster/pca.ts';
 import { Matrix } from '../pipeline/cluster/kmeans.ts';
 import { createRandom } from '../pipeline/core/random.ts';
@@ -71,4 +71,48 @@ test('the map does not depend on how many threads share the forces', async () =>
   const one = await tsne(rows, { seed: 0, iterations: 60, threads: 1 });
   const two = await tsne(rows, { seed: 0, iterations: 60, threads: 2 });
   assert.deepEqual(two, one);
+});
+
+test('duplicate points keep their mass in the quadtree and do not repel themselves', () => {
+  const random = createRandom(8);
+  const unique = Array.from({ length: 40 }, () => [random() * 10, random() * 10]);
+  // Point 0 three times, point 1 twice (inserted apart, so their leaves split later).
+  const points = [...unique, unique[0]!, unique[1]!, unique[0]!];
+  const nudge = (p: number[], i: number) => (i >= 40 ? [p[0]! + (i - 39) * 1e-9, p[1]!] : p);
+  const exact = barnesHutRepulsion(Float64Array.from(points.flat()), points.length);
+  const apart = barnesHutRepulsion(Float64Array.from(points.map(nudge).flat()), points.length);
+  assert.ok(Math.abs(exact.z - apart.z) < 1e-9 * apart.z, `Z ${exact.z} vs ${apart.z}`);
+  // The nudged copies push each other by about their 1e-9 offsets.
+  for (let i = 0; i < exact.forces.length; i++) assert.ok(Math.abs(exact.forces[i]! - apart.forces[i]!) < 1e-7, `force ${i}: ${exact.forces[i]} vs ${apart.forces[i]}`);
+  // Exact (theta 0): Z is the sum over ordered pairs i != j of 1 / (1 + d^2).
+  let z = 0;
+  for (let i = 0; i < points.length; i++) for (let j = 0; j < points.length; j++) if (i !== j) z += 1 / (1 + (points[i]![0]! - points[j]![0]!) ** 2 + (points[i]![1]! - points[j]![1]!) ** 2);
+  assert.ok(Math.abs(barnesHutRepulsion(Float64Array.from(points.flat()), points.length, 0).z - z) < 1e-9 * z);
+});
+
+test('duplicated rows: the map equals the map of the same rows nudged apart by 1e-9', async () => {
+  const random = createRandom(5);
+  const base = Array.from({ length: 90 }, (_, i) => Array.from({ length: 6 }, (_, d) => (i % 3) * 4 * (d % 2) + random()));
+  // Every tenth row twice and every thirtieth three times: leaves holding 2 and 3 equal points.
+  const rows: number[][] = [];
+  const nudged: number[][] = [];
+  base.forEach((row, i) => {
+    const copies = i % 30 === 0 ? 3 : i % 10 === 0 ? 2 : 1;
+    for (let c = 0; c < copies; c++) {
+      rows.push(row.slice());
+      nudged.push(row.map((v, d) => (d === 0 ? v + c * 1e-9 : v)));
+    }
+  });
+  // Five iterations: every force acts, and the map grows 20,000-fold. Later, the gains' sign
+  // rule makes any run chaotic (two nudges, 1e-9 and 2e-9, differ by the map's size after 20
+  // iterations, in scikit-learn as here), so equality is a property of the first steps only.
+  const a = await tsne(rows, { perplexity: 10, iterations: 5, seed: 0 });
+  const b = await tsne(nudged, { perplexity: 10, iterations: 5, seed: 0 });
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.hypot(a[i]![0]!, a[i]![1]!));
+    worst = Math.max(worst, Math.hypot(a[i]![0]! - b[i]![0]!, a[i]![1]! - b[i]![1]!));
+  }
+  assert.ok(worst < 1e-6 * scale, `largest difference ${worst} on a map of radius ${scale}`);
 });

@@ -1,18 +1,17 @@
 /**
- * Sell-through per cluster: each cluster's rate with a Wilson 95% interval, its difference
- * from the rest of the listings (Wald interval), a two-proportion z-test against the rest,
- * and Holm's correction across clusters.
+ * Sell-through per cluster: each cluster's rate with a Wilson 95% interval; its difference from
+ * the rest of the listings with Newcombe's hybrid score interval (Newcombe 1998, method 10:
+ * statsmodels' `confint_proportions_2indep(method="newcomb")`), whose coverage holds for small
+ * clusters where a Wald interval's does not; a pooled two-proportion z-test against the rest;
+ * Holm's correction across the clusters that can be tested. A comparison with an empty side,
+ * or where every listing (or none) sold, has no test: it is marked not testable.
  */
+import { twoSidedP } from '../core/normal.ts';
+
 const Z95 = 1.959963984540054;
+export { normalCdf } from '../core/normal.ts';
 
-/** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, |error| < 1.5e-7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
-}
-
+/** Wilson score interval (no continuity correction), as statsmodels' `proportion_confint(method="wilson")`. */
 export function wilson(successes: number, n: number): [number, number] {
   if (n === 0) return [0, 1];
   const p = successes / n;
@@ -22,14 +21,22 @@ export function wilson(successes: number, n: number): [number, number] {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-/** Two-sided p-value of the two-proportion z-test (pooled). */
-export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): { z: number; p: number } {
-  if (n1 === 0 || n2 === 0) return { z: 0, p: 1 };
+/** Newcombe's hybrid score interval for p1 - p2 (both groups non-empty). */
+export function newcombe(x1: number, n1: number, x2: number, n2: number): [number, number] {
+  const [p1, p2] = [x1 / n1, x2 / n2];
+  const [l1, u1] = wilson(x1, n1);
+  const [l2, u2] = wilson(x2, n2);
+  const d = p1 - p2;
+  return [d - Math.hypot(p1 - l1, u2 - p2), d + Math.hypot(u1 - p1, p2 - l2)];
+}
+
+/** Pooled two-proportion z-test; null when it cannot be computed (an empty side, pooled rate 0 or 1). */
+export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): { z: number; p: number } | null {
+  if (n1 === 0 || n2 === 0) return null;
   const pooled = (x1 + x2) / (n1 + n2);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  if (se === 0) return { z: 0, p: 1 };
-  const z = (x1 / n1 - x2 / n2) / se;
-  return { z, p: 2 * (1 - normalCdf(Math.abs(z))) };
+  if (pooled === 0 || pooled === 1) return null;
+  const z = (x1 / n1 - x2 / n2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  return { z, p: twoSidedP(z) };
 }
 
 /** Holm-Bonferroni adjusted p-values, in the input order. */
@@ -50,16 +57,24 @@ export interface ClusterSales {
   size: number;
   sold: number;
   sold_rate: number;
+  /** Wilson 95% interval of the cluster's rate. */
   ci95: [number, number];
-  /** This cluster's rate minus the rest's, with a 95% Wald interval. */
-  difference: number;
-  difference_ci95: [number, number];
-  z: number;
-  p_value: number;
-  p_holm: number;
+  /** This cluster's rate minus the rest's (null when the rest is empty). */
+  difference: number | null;
+  /** Newcombe's hybrid score 95% interval of the difference. */
+  difference_ci95: [number, number] | null;
+  /** False when the z-test cannot be computed: an empty side, or all or none sold overall. */
+  testable: boolean;
+  z: number | null;
+  p_value: number | null;
+  /** Holm-adjusted across the testable clusters. */
+  p_holm: number | null;
   /** Holm-adjusted p below 0.05. */
   significant: boolean;
 }
+
+/** The interval method's name, for the pages that show the intervals. */
+export const DIFFERENCE_INTERVAL = "Newcombe's hybrid score interval (method 10)";
 
 export function salesByCluster(labels: number[], sold: number[], k: number): { overall_rate: number; clusters: ClusterSales[] } {
   const total = labels.length;
@@ -73,14 +88,29 @@ export function salesByCluster(labels: number[], sold: number[], k: number): { o
         x += sold[i]!;
       }
     });
-    const restN = total - size;
-    const restX = totalSold - x;
-    const p1 = size ? x / size : 0;
-    const p2 = restN ? restX / restN : 0;
-    const se = Math.sqrt((size ? (p1 * (1 - p1)) / size : 0) + (restN ? (p2 * (1 - p2)) / restN : 0));
+    const [restN, restX] = [total - size, totalSold - x];
+    const comparable = size > 0 && restN > 0;
     const test = twoProportionTest(x, size, restX, restN);
-    return { cluster, size, sold: x, sold_rate: p1, ci95: wilson(x, size), difference: p1 - p2, difference_ci95: [p1 - p2 - Z95 * se, p1 - p2 + Z95 * se] as [number, number], z: test.z, p_value: test.p };
+    return {
+      cluster,
+      size,
+      sold: x,
+      sold_rate: size ? x / size : 0,
+      ci95: wilson(x, size),
+      difference: comparable ? x / size - restX / restN : null,
+      difference_ci95: comparable ? newcombe(x, size, restX, restN) : null,
+      testable: test !== null,
+      z: test?.z ?? null,
+      p_value: test?.p ?? null,
+    };
   });
-  const adjusted = holm(rows.map((r) => r.p_value));
-  return { overall_rate: total ? totalSold / total : 0, clusters: rows.map((r, i) => ({ ...r, p_holm: adjusted[i]!, significant: adjusted[i]! < 0.05 })) };
+  const testable = rows.filter((r) => r.testable);
+  const adjusted = new Map(holm(testable.map((r) => r.p_value!)).map((p, i) => [testable[i]!.cluster, p]));
+  return {
+    overall_rate: total ? totalSold / total : 0,
+    clusters: rows.map((r) => {
+      const p_holm = adjusted.get(r.cluster) ?? null;
+      return { ...r, p_holm, significant: p_holm !== null && p_holm < 0.05 };
+    }),
+  };
 }

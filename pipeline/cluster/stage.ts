@@ -30,7 +30,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       reads: `the ${source === 'clip' ? 'CLIP embeddings (L2-normalised)' : 'ResNet embeddings'}, the split`,
       writes: `\`_data/clusters_${source}.json\` (elbow, K, t-SNE map, sell-through per cluster), sample sheets and thumbnails in \`assets/generated/\``,
     },
-    version: 4,
+    version: 5,
     after: [`embed-${source}`, 'dataset'],
     config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined }),
     async run(ctx) {

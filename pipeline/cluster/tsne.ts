@@ -1,12 +1,13 @@
 /**
  * Barnes-Hut t-SNE (van der Maaten, 2014), following scikit-learn's defaults:
  *  - PCA to 50 dimensions first when the input is wider (pca.ts);
- *  - exact nearest neighbours (k = 3 * perplexity) by brute force in onnxruntime (a
+ *  - exact nearest neighbours (k = int(3 * perplexity + 1)) by brute force in onnxruntime (a
  *    vantage-point tree without it), and per-point
  *    Gaussian bandwidths found by binary search to match the perplexity; P symmetrised, sparse;
  *  - initialisation by PCA, scaled to a standard deviation of 1e-4;
  *  - 1,000 iterations, early exaggeration 12 for the first 250 with momentum 0.5, then 0.8;
- *    learning rate max(N / 12 / 4, 50); per-coordinate gains (+0.2 / x0.8, at least 0.01);
+ *    learning rate max(N / 12 / 4, 50); per-coordinate gains (+0.2 / x0.8, at least 0.01),
+ *    both phases starting from zero momentum and unit gains as scikit-learn's two descents do;
  *  - repulsion over a quadtree: a cell whose size / distance < theta acts as one point.
  */
 import { Matrix } from './kmeans.ts';
@@ -354,8 +355,10 @@ export function repulseRange(t: TreeArrays, y: Float64Array, order: Int32Array, 
       const first = child[node]!;
       const width = 2 * half[node]!;
       if (first === -1 || width * width < theta2 * d2) {
-        // A leaf holding only point i itself adds nothing.
-        const m = c - (first === -1 && point[node] === i ? 1 : 0);
+        // Point i's own leaf (it holds i and any duplicates of i): i does not repel itself.
+        const p = point[node]!;
+        const own = first === -1 && (p === i || (y[2 * p] === px && y[2 * p + 1] === py));
+        const m = own ? c - 1 : c;
         if (m <= 0) continue;
         const q = 1 / (1 + d2);
         z += m * q;
@@ -457,36 +460,31 @@ class QuadTree {
     this.point = grow32(this.point);
   }
 
-  private insert(node: number, i: number, depth: number): void {
+  /** Adds `mass` points at point i's position (mass > 1: a leaf's duplicates moving down). */
+  private insert(node: number, i: number, depth: number, mass = 1): void {
     const px = this.y[2 * i]!;
     const py = this.y[2 * i + 1]!;
     for (;;) {
       const c = this.count[node]!;
-      this.mx[node] = (this.mx[node]! * c + px) / (c + 1);
-      this.my[node] = (this.my[node]! * c + py) / (c + 1);
-      this.count[node] = c + 1;
+      this.mx[node] = (this.mx[node]! * c + px * mass) / (c + mass);
+      this.my[node] = (this.my[node]! * c + py * mass) / (c + mass);
+      this.count[node] = c + mass;
       if (this.child[node] === -1) {
-        if (this.point[node] === -1 && c === 0) {
+        if (c === 0) {
           this.point[node] = i;
           return;
         }
-        // Duplicate points (or too deep): keep them together in this leaf.
+        // A leaf holds one position: duplicates of it stay together (or, past depth 50, any).
         const other = this.point[node]!;
-        if (depth > 50 || (other >= 0 && this.y[2 * other] === px && this.y[2 * other + 1] === py)) return;
+        if (depth > 50 || (this.y[2 * other] === px && this.y[2 * other + 1] === py)) return;
+        // Split: all c points at the leaf's position move down together, then this one.
         this.subdivide(node);
-        if (other >= 0) {
-          this.point[node] = -1;
-          this.descend(node, other, depth);
-        }
+        this.point[node] = -1;
+        this.insert(this.quadrant(node, this.y[2 * other]!, this.y[2 * other + 1]!), other, depth + 1, c);
       }
       node = this.quadrant(node, px, py);
       depth++;
     }
-  }
-
-  private descend(node: number, i: number, depth: number): void {
-    const target = this.quadrant(node, this.y[2 * i]!, this.y[2 * i + 1]!);
-    this.insert(target, i, depth + 1);
   }
 
   private subdivide(node: number): void {
@@ -504,6 +502,16 @@ class QuadTree {
   arrays(): TreeArrays {
     return { mx: this.mx, my: this.my, count: this.count, half: this.half, child: this.child, point: this.point };
   }
+}
+
+/** Barnes-Hut repulsion of every point at positions `y` (interleaved x, y) and the sum Z. */
+export function barnesHutRepulsion(y: Float64Array, n: number, theta = 0.5): { forces: Float64Array; z: number } {
+  const tree = new QuadTree(y, n).build();
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const forces = new Float64Array(2 * n);
+  const zs = new Float64Array(n);
+  repulseRange(tree, y, order, 0, n, theta * theta, forces, zs);
+  return { forces, z: zs.reduce((a, b) => a + b, 0) };
 }
 
 /** [minX, minY, maxX, maxY] of n interleaved 2-D points. */
@@ -585,7 +593,8 @@ export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {})
   }
   const pcaDims = options.pcaDimensions ?? 50;
   if (pcaDims > 0 && x.cols > pcaDims) x = pca(x, pcaDims).projected;
-  const k = Math.min(n - 1, Math.floor(3 * perplexity));
+  // scikit-learn: min(n - 1, int(3 * perplexity + 1)) neighbours.
+  const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
   const { indices, distances } = await nearestNeighbours(x, k, options.seed ?? 0);
   const P = symmetrise(conditionalP(distances, n, k, perplexity), indices, n, k);
 
@@ -629,6 +638,11 @@ export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {})
   const quadtree = new QuadTree(y, n, helpers.length > 0);
   try {
     for (let iteration = 0; iteration < iterations; iteration++) {
+      // scikit-learn runs the two phases as two gradient descents: the second starts afresh.
+      if (iteration === exaggerationIterations) {
+        update.fill(0);
+        gains.fill(1);
+      }
       const exaggeration = iteration < exaggerationIterations ? 12 : 1;
       const momentum = iteration < exaggerationIterations ? 0.5 : 0.8;
       const tree = quadtree.build();
@@ -647,7 +661,8 @@ export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {})
       for (let i = 0; i < n; i++) z += zs[i]!;
       for (let i = 0; i < n * 2; i++) grad[i] = 4 * (attraction[i]! - repulsion[i]! / z);
       for (let i = 0; i < n * 2; i++) {
-        gains[i] = Math.max(0.01, Math.sign(grad[i]!) !== Math.sign(update[i]!) ? gains[i]! + 0.2 : gains[i]! * 0.8);
+        // scikit-learn's rule: a gain grows where the step turned against the gradient.
+        gains[i] = Math.max(0.01, update[i]! * grad[i]! < 0 ? gains[i]! + 0.2 : gains[i]! * 0.8);
         update[i] = momentum * update[i]! - learningRate * gains[i]! * grad[i]!;
         y[i] += update[i]!;
       }

@@ -3,6 +3,7 @@
  * wording that follows from the numbers (never written in advance). Pure.
  */
 import type { ClusterData, EvaluateData, TrainData } from '../contracts.ts';
+import { DIFFERENCE_INTERVAL } from '../cluster/sales.ts';
 
 export interface StudyReference {
   report: Record<string, { precision: number; recall: number; 'f1-score': number; support?: number } | number>;
@@ -68,14 +69,18 @@ export interface ReportData {
   /** Per embedding source: chart rows for the elbow and the sell-through bars. */
   clusters: Record<string, {
     elbow: { k: number; inertia: number; chosen: boolean }[];
-    sales: { cluster: number; size: number; sold_rate: number; lo: number; hi: number; p_holm: number; overall: number }[];
+    sales: { cluster: number; size: number; sold_rate: number; lo: number; hi: number; p_holm: number | null; overall: number }[];
     /** Clusters whose sell-through differs from the rest after Holm's correction. */
     significant: number;
+    /** Clusters with no test (an empty side, or all or none sold). */
+    untestable: number;
     lowest_rate: number;
     highest_rate: number;
   }>;
   /** One entry per cluster of every source: what its generated page shows. */
   cluster_pages: (ClusterData['clusters'][number] & { source: string; label: string; k: number; overall_rate: number; slug: string })[];
+  /** How the cluster pages' difference intervals are computed, in words. */
+  difference_interval: string;
   /** Each class's metrics as table rows: class, precision, recall, f1, support. */
   table: { class: string; precision: number; recall: number; f1: number; support: number }[];
 }
@@ -108,6 +113,7 @@ export function assembleReport(reference: StudyReference, train?: TrainData, eva
           elbow: c.elbow.map((e) => ({ ...e, chosen: e.k === c.k })),
           sales: c.clusters.map((s) => ({ cluster: s.cluster, size: s.size, sold_rate: s.sold_rate, lo: s.ci95[0], hi: s.ci95[1], p_holm: s.p_holm, overall: c.overall_rate })),
           significant: c.clusters.filter((s) => s.significant).length,
+          untestable: c.clusters.filter((s) => !s.testable).length,
           lowest_rate: Math.min(...c.clusters.map((s) => s.sold_rate)),
           highest_rate: Math.max(...c.clusters.map((s) => s.sold_rate)),
         },
@@ -116,6 +122,7 @@ export function assembleReport(reference: StudyReference, train?: TrainData, eva
     cluster_pages: clusterData.flatMap((c) =>
       c.clusters.map((s) => ({ ...s, source: c.source, label: c.source === 'clip' ? 'CLIP' : 'ResNet', k: c.k, overall_rate: c.overall_rate, slug: `${c.source}-${s.cluster}` })),
     ),
+    difference_interval: DIFFERENCE_INTERVAL,
     roc_rows: evaluation?.roc ? evaluation.roc.fpr.map((fpr, i) => ({ fpr, tpr: evaluation.roc!.tpr[i]! })) : [],
     table: evaluation
       ? CLASS_KEYS.map((cls) => {

@@ -56,4 +56,10 @@ export function signedPercent(this: FilterThis | undefined, value: unknown, digi
   return `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(digits)}`;
 }
 
-export const numberFilters = { fixed, percent, thousands, signed_percent: signedPercent };
+/** `{{ p | p_value }}` -> "0.0136", or "2.3e-12" below 0.0001 (a tail is never printed as 0). */
+export function pValue(this: FilterThis | undefined, value: unknown): string {
+  const p = requireNumber.call(this, value, 'p_value');
+  return p >= 1e-4 || p === 0 ? p.toFixed(4) : p.toExponential(1);
+}
+
+export const numberFilters = { fixed, percent, thousands, signed_percent: signedPercent, p_value: pValue };
