@@ -164,7 +164,14 @@ interface ModelSummary {
 export interface BaselinesData {
   resnet: ModelSummary;
   /** Logistic regression on the manifest's metadata; null when the manifest has none. */
-  metadata: (ModelSummary & { features: string[] }) | null;
+  metadata: (ModelSummary & {
+    /** Every feature, as `column=value` for one-hot ones. */
+    features: string[];
+    /** The manifest columns the features came from. */
+    columns: string[];
+    /** Columns left out by `baselines.exclude`. */
+    excluded: string[];
+  }) | null;
   /** Logistic regression on CLIP embeddings; null when CLIP did not run. */
   clip_probe: ModelSummary | null;
   /** The models that ran, in table order. */

@@ -132,6 +132,10 @@ test('each section of the report whose stage ran shows its figure', () => {
     for (const c of clusters) assert.ok(index.includes(`src="${c.sheet}"`), `${source}: sheet ${c.sheet} missing from the report`);
   }
   assert.match(index, /Beyond the study/);
+  // The metadata model names every feature it used.
+  const metadata = (data.baselines as { metadata: { features: string[] } | null }).metadata;
+  assert.ok(metadata && metadata.features.length > 0);
+  for (const feature of metadata.features) assert.ok(index.includes(`<code>${feature.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</code>`), `feature ${feature} not listed`);
   assert.match(index, /Classification report on the validation photos/);
 });
 

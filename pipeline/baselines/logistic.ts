@@ -1,8 +1,10 @@
 /**
  * L2-regularised logistic regression as scikit-learn's LogisticRegression (C = 1) minimises
  * it: C * sum(log-loss) + ||w||^2 / 2, intercept not penalised. Solved by Newton's method
- * (the Hessian is D x D; D is a few hundred here), on features standardised with the training
- * rows' mean and standard deviation.
+ * (the Hessian is D x D; D is a few hundred here), on features standardised as scikit-learn's
+ * StandardScaler does: the training rows' mean and (population) standard deviation, with a
+ * scale of 1 for a feature that is constant up to rounding (its `_is_constant_feature` rule),
+ * so a one-hot column that never varies in training cannot blow up an unseen value.
  */
 export interface LogisticModel {
   weights: Float64Array;
@@ -36,18 +38,31 @@ function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
   return x;
 }
 
+/** Column means and scales as scikit-learn's StandardScaler (with_mean, with_std) fits them. */
+export function standardScaler(rows: ArrayLike<number>[], d: number): { mean: Float64Array; scale: Float64Array } {
+  const n = rows.length;
+  const mean = new Float64Array(d);
+  const scale = new Float64Array(d);
+  for (const r of rows) for (let j = 0; j < d; j++) mean[j] += r[j]!;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  for (let j = 0; j < d; j++) {
+    let v = 0;
+    for (const r of rows) v += (r[j]! - mean[j]!) ** 2;
+    v /= n;
+    // Constant up to rounding: var <= n eps var + (n mean eps)^2 (sklearn.preprocessing).
+    const eps = Number.EPSILON;
+    const constant = v <= n * eps * v + (n * mean[j]! * eps) ** 2;
+    const sd = Math.sqrt(v);
+    scale[j] = constant || sd < 10 * eps ? 1 : sd;
+  }
+  return { mean, scale };
+}
+
 export function fitLogistic(rows: ArrayLike<number>[], labels: number[], options: { C?: number; iterations?: number } = {}): LogisticModel {
   const n = rows.length;
   const d = rows[0]?.length ?? 0;
   const C = options.C ?? 1;
-  const mean = new Float64Array(d);
-  const scale = new Float64Array(d).fill(1);
-  for (const r of rows) for (let j = 0; j < d; j++) mean[j] += r[j]! / n;
-  for (let j = 0; j < d; j++) {
-    let v = 0;
-    for (const r of rows) v += (r[j]! - mean[j]!) ** 2 / n;
-    scale[j] = Math.sqrt(v) || 1;
-  }
+  const { mean, scale } = standardScaler(rows, d);
   // Design matrix with a leading 1 for the intercept.
   const m = d + 1;
   const x = new Float64Array(n * m);

@@ -35,21 +35,24 @@ function normalise(row: Float32Array): Float32Array {
 export const baselinesStage: StageDefinition = {
   name: 'baselines',
   doc: { reads: "the split's metadata, the CLIP embeddings, evaluate's report", writes: '`_data/baselines.json`: a metadata-only logistic regression and a CLIP linear probe beside the network' },
-  version: 2,
+  version: 3,
   after: ['dataset', 'evaluate', 'embed-clip'],
-  config: (c) => ({ columns: c.dataset.columns }),
+  config: (c) => ({ columns: c.dataset.columns, exclude: c.baselines.exclude }),
   async run(ctx) {
     const { loaded, config } = ctx;
     const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as { train: Listing[]; validation: Listing[] };
     const yTrain = split.train.map((l) => (l.label === 'sold' ? 1 : 0));
     const yValidation = split.validation.map((l) => (l.label === 'sold' ? 1 : 0));
 
-    const space = metadataFeatures(split.train, [config.dataset.columns.group, config.dataset.columns.sold_at, 'sold_at']);
+    const space = metadataFeatures(split.train, [config.dataset.columns.group, config.dataset.columns.sold_at, 'sold_at', ...config.baselines.exclude]);
+    for (const column of space.separating(yTrain)) {
+      ctx.logger.warn(`baselines: the manifest column '${column}' alone separates sold from unsold training listings; if it restates the outcome, list it in baselines.exclude`);
+    }
     let metadata: BaselinesData['metadata'] = null;
     if (space.names.length > 0) {
       const model = fitLogistic(split.train.map(space.encode), yTrain);
       const scores = split.validation.map((l) => predictProbability(model, space.encode(l)));
-      metadata = { ...summary('metadata only', evaluatePredictions(yValidation, { scores })), features: space.names };
+      metadata = { ...summary('metadata only', evaluatePredictions(yValidation, { scores })), features: space.names, columns: space.columns, excluded: config.baselines.exclude };
     }
 
     let clipProbe: BaselinesData['clip_probe'] = null;
@@ -74,7 +77,7 @@ export const baselinesStage: StageDefinition = {
     const score = (m: (typeof models)[number]) => (best_by === 'roc_auc' ? m.roc_auc! : m.accuracy);
     const best = models.reduce((a, b) => (score(b) > score(a) ? b : a)).name;
     const data: BaselinesData = { resnet, metadata, clip_probe: clipProbe, models, rows, best, best_by };
-    await ctx.writeData('baselines', 2, data);
+    await ctx.writeData('baselines', 3, data);
     ctx.logger.info(`  ${models.map((m) => `${m.name}: accuracy ${m.accuracy.toFixed(3)}, AUC ${m.roc_auc?.toFixed(3) ?? 'n/a'}`).join('; ')}`);
   },
 };

@@ -10,6 +10,7 @@ export interface StudyConfig {
   train: TrainConfig;
   gradcam: GradcamConfig;
   clip: ClipConfig;
+  baselines: BaselinesConfig;
   cluster: ClusterConfig;
   site: SiteConfig;
 }
@@ -71,6 +72,11 @@ export interface GradcamConfig {
   target: 'predicted' | 'sold' | 'not_sold';
   per_group: number;
   image_size: number;
+}
+
+export interface BaselinesConfig {
+  /** Manifest columns kept out of the metadata-only model. */
+  exclude: string[];
 }
 
 export interface ClipConfig {
