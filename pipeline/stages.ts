@@ -136,13 +136,11 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
       if (!record) throw new StudyError(`stage '${stage.name}' needs '${name}', which has not completed: run without --only first`);
       upstream[name] = hashValue(Object.fromEntries(Object.entries(record.outputs).map(([p, o]) => [p, o.sha256])));
     }
-    const fingerprint = hashValue({
-      name: stage.name,
-      version: stage.version,
-      config: stage.config?.(loaded.config) ?? null,
-      inputs: await fingerprintInputs(stage.inputs?.(loaded) ?? [], loaded.root, fileHashes),
-      upstream,
-    });
+    const fingerprintWith = (inputs: Record<string, string>) =>
+      hashValue({ name: stage.name, version: stage.version, config: stage.config?.(loaded.config) ?? null, inputs, upstream });
+    const readInputs = () => fingerprintInputs(stage.inputs?.(loaded) ?? [], loaded.root, fileHashes);
+    const inputs = await readInputs();
+    const fingerprint = fingerprintWith(inputs);
     await fileHashes.save();
     const previous = await readRecord(recordsDir, stage.name);
     const selected = !options.only || options.only === stage.name;
@@ -173,9 +171,14 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
       throw error;
     }
     await options.beforeCommit?.(stage.name);
+    // An input the stage itself brought into being (weights downloaded into the cache) is part
+    // of what it ran on: record the fingerprint of the inputs as they are now, so the next build
+    // does not run it again for that, while one that still lacks them (offline) does.
+    const inputsAfter = await readInputs();
+    await fileHashes.save();
     const record: StageRecord = {
       name: stage.name,
-      fingerprint,
+      fingerprint: canonicalJson(inputsAfter) === canonicalJson(inputs) ? fingerprint : fingerprintWith(inputsAfter),
       seconds: (performance.now() - started) / 1000,
       finished_at: new Date().toISOString(),
       versions: options.versions,
@@ -200,7 +203,7 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
     await stage.afterCommit?.(loaded);
     records.set(stage.name, record);
-    reports.push({ name: stage.name, fingerprint, status: 'ran', seconds: record.seconds, finished_at: record.finished_at!, versions: record.versions, notes: context.notes });
+    reports.push({ name: stage.name, fingerprint: record.fingerprint, status: 'ran', seconds: record.seconds, finished_at: record.finished_at!, versions: record.versions, notes: context.notes });
     options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
   }
   return reports;

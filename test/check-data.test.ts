@@ -113,3 +113,28 @@ test('study check-data --json prints the contract JSON and exits 0 when a row is
   assert.equal(none.status, 1);
   assert.match(none.stderr, /manifest\.csv: no usable row among 1 \(1 missing\)/);
 });
+
+test('photos with the same bytes keep the smallest id whatever the order, so a shuffled manifest gives the same split', async () => {
+  const { splitListings } = await import('../pipeline/data/split.ts');
+  const { copyFile } = await import('node:fs/promises');
+  const corpus = await makeBadCorpus(await makeTempDir());
+  // Three more copies of one good photo under ids that sort before and after the original's.
+  const good = corpus.rows.find((r) => r.id.startsWith('good-'))!;
+  const extra = ['a-copy', 'zz-copy', 'm-copy'].map((id, i) => ({ ...good, id, image: `copy-${i}.jpg`, group: `seller-copy-${i}` }));
+  for (const [i] of extra.entries()) await copyFile(join(corpus.images, good.image), join(corpus.images, `copy-${i}.jpg`));
+  // Rows repeating an id are left out: for those the contract keeps the first occurrence.
+  const rows = [...corpus.rows, ...extra].filter((r, i, all) => all.findIndex((o) => o.id === r.id) === i);
+  const splitOf = async (order: typeof rows) => {
+    const manifest = join(corpus.root, `manifest-${Math.random().toString(36).slice(2)}.csv`);
+    await writeFile(manifest, toCsv(order, ['id', 'image', 'sold', 'group']));
+    const result = await check(manifest, corpus.images);
+    const split = splitListings(result.listings, result.near_duplicates, { seed: 0, validationFraction: 0.3, perClass: { train: 100, validation: 100 } });
+    const kept = result.listings.filter((l) => [good.id, ...extra.map((e) => e.id)].includes(l.id)).map((l) => l.id);
+    return { kept, train: split.train.map((l) => l.id).sort(), validation: split.validation.map((l) => l.id).sort() };
+  };
+  const forward = await splitOf(rows);
+  assert.deepEqual(forward.kept, ['a-copy']);
+  const shuffled = rows.map((r, i) => [((i * 7919) % 101) + i / 1000, r] as const).sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+  assert.deepEqual(await splitOf(shuffled), forward);
+  assert.deepEqual(await splitOf([...rows].reverse()), forward);
+});

@@ -279,3 +279,60 @@ test('one run per project at a time; a lock left by a killed run is taken over; 
   for (const path of leftovers) await assert.rejects(readFile(path), `${path} swept`);
   await assert.rejects(readFile(join(loaded.resolved.cache, 'run.lock')), 'lock released');
 });
+
+test('an input the stage brings into being (a download) is recorded as it ended; one that appears later re-runs the stage', async () => {
+  let runs = 0;
+  let online = true;
+  const fitStage = (weights: string): StageDefinition => ({
+    name: 'fit',
+    version: 1,
+    inputs: () => [weights],
+    run: async (ctx) => {
+      runs++;
+      // Like the ImageNet download: fetched into the cache when online, else a fallback.
+      let used = 'random';
+      if (online) {
+        await mkdir(join(weights, '..'), { recursive: true });
+        await writeFile(weights, 'pretrained');
+        used = 'pretrained';
+      } else {
+        try {
+          used = await readFile(weights, 'utf8');
+        } catch {
+          // offline without a copy
+        }
+      }
+      await ctx.writeData('fit', 1, { used });
+    },
+  });
+  const loaded = await makeProject();
+  const stage = fitStage(join(loaded.resolved.cache, 'models', 'weights.bin'));
+  const used = async () => JSON.parse(await readFile(join(loaded.resolved.data, 'fit.json'), 'utf8')).used;
+  await build(loaded, [stage]);
+  assert.equal(await used(), 'pretrained');
+  await build(loaded, [stage]);
+  assert.equal(runs, 1, 'the downloaded file does not make the next build run again');
+
+  // Offline with no copy: the fallback; once a copy lands in the cache, the stage runs again.
+  const offline = await makeProject();
+  const other = fitStage(join(offline.resolved.cache, 'models', 'weights.bin'));
+  online = false;
+  runs = 0;
+  await build(offline, [other]);
+  assert.equal(JSON.parse(await readFile(join(offline.resolved.data, 'fit.json'), 'utf8')).used, 'random');
+  await mkdir(join(offline.resolved.cache, 'models'), { recursive: true });
+  await writeFile(join(offline.resolved.cache, 'models', 'weights.bin'), 'pretrained');
+  await build(offline, [other]);
+  assert.equal(runs, 2);
+});
+
+test('the train stage fingerprints the starting weights it would read', async () => {
+  const { trainStage } = await import('../pipeline/model/train-stage.ts');
+  const loaded = await makeProject({ model: { weights: 'weights/start.safetensors' } });
+  assert.deepEqual(trainStage.inputs!(loaded), [join(loaded.root, 'weights/start.safetensors')]);
+  const imagenet = await makeProject({ model: { weights: 'imagenet' } });
+  const files = trainStage.inputs!(imagenet);
+  assert.equal(files.length, 2);
+  assert.ok(files[0]!.startsWith(imagenet.resolved.cache) && files.every((f) => f.endsWith('model.safetensors')));
+  assert.deepEqual(trainStage.inputs!(await makeProject({ model: { weights: 'none' } })), []);
+});

@@ -48,7 +48,7 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     throw new FileError(options.images, 'images folder not found');
   }
   const seenIds = new Set<string>();
-  const seenBytes = new Map<string, Listing>();
+  const seenBytes = new Map<string, { listing: Listing; index: number }>();
   const problems: Problem[] = [];
   const listings: Listing[] = [];
   let rows = 0;
@@ -108,16 +108,24 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
       continue;
     }
     if (!result?.ok) continue;
+    // Photos with the same bytes: the listing with the smallest id is kept, whatever the
+    // manifest's order, so a shuffled manifest gives the same split.
+    const listing = toListing(pending.record, id, image, pending.label!, result, columns);
     const earlier = seenBytes.get(result.sha256);
     if (earlier) {
-      problems.push({ line: pending.record.line, id, image, reason: 'duplicate_image', detail: `the same bytes as ${JSON.stringify(earlier.image)} (line ${earlier.line}, id ${JSON.stringify(earlier.id)}); the first is kept` });
+      const [kept, dropped] = compareIds(earlier.listing.id, id) <= 0 ? [earlier.listing, listing] : [listing, earlier.listing];
+      problems.push({ line: dropped.line, id: dropped.id, image: dropped.image, reason: 'duplicate_image', detail: `the same bytes as ${JSON.stringify(kept.image)} (line ${kept.line}, id ${JSON.stringify(kept.id)}); the smallest id (natural order) is kept` });
+      if (kept === listing) {
+        listings[earlier.index] = listing;
+        earlier.listing = listing;
+      }
       continue;
     }
-    const listing = toListing(pending.record, id, image, pending.label!, result, columns);
-    seenBytes.set(result.sha256, listing);
+    seenBytes.set(result.sha256, { listing, index: listings.length });
     listings.push(listing);
   }
   progress.done();
+  problems.sort((a, b) => a.line - b.line);
 
   const pairs = findNearDuplicates(listings.map((l) => BigInt(`0x${l.phash}`)), options.nearDuplicateDistance);
   const near_duplicates = pairs.map(({ a, b, distance }) => ({
@@ -129,6 +137,12 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
   }));
   const by_label = Object.fromEntries(CLASSES.map((c) => [c, listings.filter((l) => l.label === c).length])) as Record<ClassName, number>;
   return { rows, usable: listings.length, by_label, problems, near_duplicates, listings };
+}
+
+/** Ids in natural order (r9 before r10), then by code units, so every tie is broken. */
+const naturalOrder = new Intl.Collator('en', { numeric: true });
+function compareIds(a: string, b: string): number {
+  return naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function toListing(record: ManifestRecord, id: string, image: string, label: ClassName, result: { sha256: string; phash: bigint; width: number; height: number }, columns: ColumnMap): Listing {

@@ -15,7 +15,7 @@ export const splitFile = (cache: string) => join(cache, 'dataset', 'split.json')
 export const datasetStage: StageDefinition = {
   name: 'dataset',
   doc: { reads: 'the manifest and the photos', writes: '`_data/dataset.json` (data quality, split), `.cache/dataset/split.json`' },
-  version: 4,
+  version: 5,
   // Concurrency changes speed, not results: it is not part of the fingerprint.
   config: (c) => ({ seed: c.seed, dataset: c.dataset }),
   inputs: (loaded) => [loaded.resolved.manifest, loaded.resolved.images],

@@ -48,7 +48,7 @@ export function projectCachePath(spec: HubFile, cacheDir: string): string {
   return join(cacheDir, 'models', spec.repo.replace('/', '--'), spec.revision, spec.file);
 }
 
-function huggingFaceCachePath(spec: HubFile, env: NodeJS.ProcessEnv): string {
+export function huggingFaceCachePath(spec: HubFile, env: NodeJS.ProcessEnv): string {
   const hub = env.HF_HUB_CACHE ?? (env.HF_HOME ? join(env.HF_HOME, 'hub') : join(homedir(), '.cache', 'huggingface', 'hub'));
   return join(hub, `models--${spec.repo.replace('/', '--')}`, 'snapshots', spec.revision, spec.file);
 }

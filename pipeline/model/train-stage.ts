@@ -11,7 +11,7 @@ import type { StageDefinition } from '../stages.ts';
 import type { TrainData } from '../contracts.ts';
 import { ImageCache } from '../data/image-cache.ts';
 import { initBackend, tf } from './backend.ts';
-import { startingNetwork } from './weights.ts';
+import { startingNetwork, startingWeightsFiles } from './weights.ts';
 import { trainNetwork } from './train.ts';
 import { chooseEngine } from './inference.ts';
 import { readSafetensors, serializeSafetensors } from './safetensors.ts';
@@ -22,9 +22,12 @@ export const modelFile = (cache: string) => join(cache, 'train', 'model.safetens
 export const trainStage: StageDefinition = {
   name: 'train',
   doc: { reads: 'the image caches, the starting weights', writes: '`.cache/train/model.safetensors` (torchvision layout), `_data/train.json` (loss history, early stopping, weights origin)' },
-  version: 3,
+  version: 4,
   after: ['preprocess'],
   config: (c) => ({ seed: c.seed, model: c.model, train: c.train, augment: c.augment }),
+  // The starting weights by content: a changed file, or ImageNet weights that have appeared in a
+  // cache since an offline build fell back to random initialisation, train again.
+  inputs: (loaded) => startingWeightsFiles(loaded.config.model.weights, loaded.root, loaded.resolved.cache),
   afterCommit: (loaded) => rm(join(loaded.resolved.cache, 'train', 'work'), { recursive: true, force: true }),
   async run(ctx) {
     const { config, loaded } = ctx;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StudyError } from '../core/errors.ts';
 import type { Logger } from '../core/effects.ts';
-import { fetchHubFile, RESNET50_IMAGENET, type FetchLike } from './hub.ts';
+import { fetchHubFile, huggingFaceCachePath, projectCachePath, RESNET50_IMAGENET, type FetchLike } from './hub.ts';
 import { buildResNet, RESNET50, type ResNet, type ResNetSpec } from './resnet.ts';
 import { readSafetensors } from './safetensors.ts';
 import { loadTorchWeights, specFromTensors } from './torch-layout.ts';
@@ -43,6 +43,13 @@ export interface StartingNetworkOptions {
   logger: Logger;
   fetch?: FetchLike;
   env?: NodeJS.ProcessEnv;
+}
+
+/** The files the starting weights are read from (where ImageNet's would be found, when cached). */
+export function startingWeightsFiles(weights: string, root: string, cacheDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (weights === 'none') return [];
+  if (weights === 'imagenet') return [projectCachePath(RESNET50_IMAGENET, cacheDir), huggingFaceCachePath(RESNET50_IMAGENET, env)];
+  return [resolve(root, weights)];
 }
 
 /**
