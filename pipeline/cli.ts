@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { createConsoleLogger } from './core/effects.ts';
 import { errorMessage, isStudyError, StudyError } from './core/errors.ts';
+import { UsageError } from './core/options.ts';
 import { commands, type Command } from './commands.ts';
 
 const HELP = `study: rebuild a computer-vision study from raw data to a published site
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
         strict: true,
       });
     } catch (error) {
-      throw new StudyError(`study ${name}: ${errorMessage(error)}\n\n${commandHelp(name, command)}`, { exitCode: 2 });
+      throw new UsageError(`study ${name}: ${errorMessage(error)}\n\n${commandHelp(name, command)}`);
     }
     const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
     const result = await command.run({ values, positionals: parsed.positionals, logger });

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { Logger } from './core/effects.ts';
 import { defaultConfig, loadConfig } from './core/config.ts';
 import { FileError, StudyError } from './core/errors.ts';
+import { enumOption, integerOption, numberOption, optionalIntegerOption, UsageError } from './core/options.ts';
 import { readFile } from 'node:fs/promises';
 import { BACKENDS, type BackendName } from './model/backend-names.ts';
 import type { ModelConfig, StudyConfig } from './core/config-types.ts';
@@ -58,13 +59,13 @@ function versions(): Record<string, string> {
 
 function requireOption(values: CommandInput['values'], name: string): string {
   const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new StudyError(`--${name} is required`, { exitCode: 2 });
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
   return value;
 }
 
 function backendOption(values: CommandInput['values']): BackendName | 'auto' {
   const value = (values.backend as string | undefined) ?? 'auto';
-  if (value !== 'auto' && !(BACKENDS as string[]).includes(value)) throw new StudyError(`--backend must be auto, ${BACKENDS.join(', ')}; got '${value}'`, { exitCode: 2 });
+  if (value !== 'auto' && !(BACKENDS as string[]).includes(value)) throw new UsageError(`--backend must be auto, ${BACKENDS.join(', ')}; got '${value}'`);
   return value as BackendName | 'auto';
 }
 
@@ -100,12 +101,6 @@ function fileList(values: CommandInput['values'], positionals: string[], name: s
   return [...((values[name] as string[] | undefined) ?? []), ...positionals];
 }
 
-function integerOption(values: CommandInput['values'], name: string, fallback: number, min: number): number {
-  if (values[name] === undefined) return fallback;
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < min) throw new StudyError(`--${name} must be an integer >= ${min}, got '${values[name]}'`, { exitCode: 2 });
-  return n;
-}
 
 /** An array of equal-length number arrays (embeddings), with a clear message otherwise. */
 async function readNumberRows(path: string): Promise<number[][]> {
@@ -165,7 +160,7 @@ export const commands: Record<string, Command> = {
       const config = loaded?.config ?? (await defaultConfig());
       const manifest = (values.manifest as string | undefined) ?? loaded?.resolved.manifest;
       const images = (values.images as string | undefined) ?? loaded?.resolved.images;
-      if (!manifest || !images) throw new StudyError('check-data needs --manifest FILE and --images DIR', { exitCode: 2 });
+      if (!manifest || !images) throw new UsageError('check-data needs --manifest FILE and --images DIR');
       const result = await checkData({
         manifest,
         images,
@@ -227,12 +222,12 @@ export const commands: Record<string, Command> = {
     async run({ values, positionals }) {
       const weights = requireOption(values, 'weights');
       const inputs = fileList(values, positionals, 'input');
-      if (inputs.length === 0) throw new StudyError('--input is required', { exitCode: 2 });
-      const target = values.target as string | undefined;
-      if (target !== undefined && target !== 'sold' && target !== 'not_sold') throw new StudyError(`--target must be sold or not_sold, got '${target}'`, { exitCode: 2 });
+      if (inputs.length === 0) throw new UsageError('--input is required');
+      const target = enumOption(values.target, 'target', ['sold', 'not_sold'] as const);
+      const size = optionalIntegerOption(values.size, 'size', 16, 1024);
       const config = await configOrDefaults(values);
       const { gradcamCommand } = await import('./explain/command.ts');
-      return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size: values.size ? Number(values.size) : undefined, config, engine: engineOption(values, config) });
+      return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size, config, engine: engineOption(values, config) });
     },
   },
   'embed-clip': {
@@ -248,9 +243,9 @@ export const commands: Record<string, Command> = {
     },
     async run({ values, positionals }) {
       const images = fileList(values, positionals, 'images');
-      if (images.length === 0) throw new StudyError('--images needs at least one photo', { exitCode: 2 });
+      if (images.length === 0) throw new UsageError('--images needs at least one photo');
       const dtype = (values.dtype as string | undefined) ?? 'fp32';
-      if (dtype !== 'fp32' && dtype !== 'q8') throw new StudyError(`--dtype must be fp32 or q8, got '${dtype}'`, { exitCode: 2 });
+      if (dtype !== 'fp32' && dtype !== 'q8') throw new UsageError(`--dtype must be fp32 or q8, got '${dtype}'`);
       const loaded = values.config ? await loadConfig(values.config as string) : undefined;
       const { loadClip, clipPixels, CLIP_DEFAULT } = await import('./embed/clip.ts');
       const clip = await loadClip({ model: (values.model as string | undefined) ?? CLIP_DEFAULT.id, root: process.cwd(), cacheDir: loaded?.resolved.cache ?? '.cache', dtype });
@@ -290,12 +285,16 @@ export const commands: Record<string, Command> = {
     },
     async run({ values }) {
       const { tsne } = await import('./cluster/tsne.ts');
+      // Options first: a bad one is named before any file is read.
+      const options = {
+        perplexity: numberOption(values.perplexity, 'perplexity', 30, { above: 0 }),
+        theta: numberOption(values.theta, 'theta', 0.5, { min: 0, max: 1 }),
+        pcaDimensions: integerOption(values.pca, 'pca', 50, 0),
+        iterations: integerOption(values.iterations, 'iterations', 1000, 1),
+        seed: integerOption(values.seed, 'seed', 0, 0),
+      };
       const rows = await readNumberRows(requireOption(values, 'input'));
-      const perplexity = values.perplexity === undefined ? 30 : Number(values.perplexity);
-      const theta = values.theta === undefined ? 0.5 : Number(values.theta);
-      if (!(perplexity > 0)) throw new StudyError(`--perplexity must be a positive number, got '${values.perplexity}'`, { exitCode: 2 });
-      if (!(theta >= 0 && theta <= 1)) throw new StudyError(`--theta must be between 0 and 1, got '${values.theta}'`, { exitCode: 2 });
-      return { coordinates: await tsne(rows, { perplexity, theta, pcaDimensions: integerOption(values, 'pca', 50, 0), iterations: integerOption(values, 'iterations', 1000, 1), seed: integerOption(values, 'seed', 0, 0) }) };
+      return { coordinates: await tsne(rows, options) };
     },
   },
   kmeans: {
@@ -311,18 +310,18 @@ export const commands: Record<string, Command> = {
     async run({ values }) {
       const { Matrix, kmeans, elbow } = await import('./cluster/kmeans.ts');
       const x = Matrix.from(await readNumberRows(requireOption(values, 'input')));
-      const restarts = integerOption(values, 'restarts', 10, 1);
-      const seed = integerOption(values, 'seed', 0, 0);
-      if ((values.k === undefined) === (values['k-range'] === undefined)) throw new StudyError('give exactly one of --k K and --k-range A..B', { exitCode: 2 });
+      const restarts = integerOption(values.restarts, 'restarts', 10, 1);
+      const seed = integerOption(values.seed, 'seed', 0, 0);
+      if ((values.k === undefined) === (values['k-range'] === undefined)) throw new UsageError('give exactly one of --k K and --k-range A..B');
       if (values.k !== undefined) {
-        const k = integerOption(values, 'k', 2, 1);
-        if (k > x.rows) throw new StudyError(`--k ${k} is more than the ${x.rows} points`, { exitCode: 2 });
+        const k = integerOption(values.k, 'k', 2, 1);
+        if (k > x.rows) throw new UsageError(`--k ${k} is more than the ${x.rows} points`);
         const { iterations: _, ...result } = await kmeans(x, k, { restarts, seed });
         return result;
       }
       const match = /^(\d+)\.\.(\d+)$/.exec(String(values['k-range']));
       if (!match || Number(match[1]) < 1 || Number(match[2]) < Number(match[1]) || Number(match[2]) > x.rows) {
-        throw new StudyError(`--k-range must be A..B with 1 <= A <= B <= ${x.rows} points, got '${values['k-range']}'`, { exitCode: 2 });
+        throw new UsageError(`--k-range must be A..B with 1 <= A <= B <= ${x.rows} points, got '${values['k-range']}'`);
       }
       const ks = Array.from({ length: Number(match[2]) - Number(match[1]) + 1 }, (_, i) => Number(match[1]) + i);
       const { elbow: curve, chosen_k, method, result } = await elbow(x, ks, { restarts, seed });
@@ -339,8 +338,7 @@ export const commands: Record<string, Command> = {
     },
     async run({ values, logger }) {
       const file = requireOption(values, 'predictions');
-      const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
-      if (!Number.isFinite(threshold)) throw new StudyError(`--threshold must be a number, got '${values.threshold}'`, { exitCode: 2 });
+      const threshold = numberOption(values.threshold, 'threshold', 0.5);
       const { readPredictions } = await import('./evaluate/predictions-file.ts');
       const { evaluatePredictions } = await import('./evaluate/evaluate.ts');
       const { yTrue, scores, predictions } = await readPredictions(file);
@@ -367,10 +365,11 @@ export const commands: Record<string, Command> = {
     async run({ values, positionals }) {
       const weights = requireOption(values, 'weights');
       const images = fileList(values, positionals, 'images');
-      if (images.length === 0) throw new StudyError('--images needs at least one photo', { exitCode: 2 });
+      if (images.length === 0) throw new UsageError('--images needs at least one photo');
+      const size = optionalIntegerOption(values.size, 'size', 16, 1024);
       const { predictImages } = await import('./model/predict.ts');
       const config = await configOrDefaults(values);
-      return { predictions: await predictImages({ weights, images, size: values.size ? Number(values.size) : undefined, config, engine: engineOption(values, config) }) };
+      return { predictions: await predictImages({ weights, images, size, config, engine: engineOption(values, config) }) };
     },
   },
   serve: {
@@ -378,9 +377,8 @@ export const commands: Record<string, Command> = {
     usage: '[--config FILE] [--port 8080]',
     options: { config: configOption, port: { type: 'string', valueName: 'PORT', description: 'port (default 8080)' } },
     async run({ values }) {
+      const port = integerOption(values.port, 'port', 8080, 1, 65535);
       const loaded = await loadConfig((values.config as string) ?? 'study.config.json');
-      const port = Number(values.port ?? 8080);
-      if (!Number.isInteger(port) || port <= 0) throw new StudyError(`--port must be a port number, got '${values.port}'`);
       await serveSite(loaded, port);
       return new Promise(() => {}); // until interrupted
     },

@@ -156,3 +156,20 @@ test('study predict scores photos with a single-logit model; a broken photo is n
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /broken\.jpg: cannot be read as an image/);
 });
+
+test('numeric options are checked where they are parsed: exit 2, the option and the value named', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/tiny-resnet/model.safetensors', import.meta.url));
+  const cases: [string[], RegExp][] = [
+    [['predict', '--weights', fixture, '--images', 'x.jpg', '--size', 'abc'], /--size must be an integer from 16 to 1024, got 'abc'/],
+    [['gradcam', '--weights', fixture, '--input', 'x.jpg', '--size', '12.5'], /--size must be an integer from 16 to 1024, got '12\.5'/],
+    [['serve', '--port', 'abc'], /--port must be an integer from 1 to 65535, got 'abc'/],
+    [['tsne', '--input', 'x.json', '--perplexity', '0'], /--perplexity must be a number > 0, got '0'/],
+    [['evaluate', '--predictions', 'x.csv', '--threshold', 'NaN'], /--threshold must be a number, got 'NaN'/],
+    [['gradcam', '--weights', fixture, '--input', 'x.jpg', '--target', 'maybe'], /--target must be sold or not_sold, got 'maybe'/],
+  ];
+  for (const [args, message] of cases) {
+    const result = study(...args);
+    assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+  }
+});

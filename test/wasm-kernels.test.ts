@@ -132,3 +132,17 @@ test('Identity shares memory on wasm: a clone outlives its source, and the memor
   g.dispose();
   assert.equal(tf.memory().numTensors, before + 1, 'only the input tensor remains');
 });
+
+test('a dilated convolution gradient is not computed as an undilated one on wasm', async () => {
+  const { isDilated } = await import('../pipeline/model/wasm-kernels.ts');
+  assert.equal(isDilated({ dilations: [1, 1] }), false);
+  assert.equal(isDilated({}), false);
+  assert.equal(isDilated({ dilations: [2, 2] }), true);
+  assert.equal(isDilated({ dilations: 2 }), true);
+  await tf.setBackend('wasm');
+  const x = tf.tensor4d(randomArray(1 * 6 * 6 * 2, 1), [1, 6, 6, 2]);
+  const dy = tf.tensor4d(randomArray(1 * 2 * 2 * 3, 2), [1, 2, 2, 3]);
+  // wasm ships no filter gradient to defer to: a clear error, not a wrong answer.
+  assert.throws(() => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [2, 2], filterShape: [3, 3, 2, 3] } as never), /dilations \[2,2\] is not supported on the wasm backend/);
+  tf.dispose([x, dy]);
+});

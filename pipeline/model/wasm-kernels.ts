@@ -223,14 +223,33 @@ function sharedIdentity(copying: tf.KernelFunc | undefined) {
   };
 }
 
+/** True when a convolution's attributes ask for a dilation rate other than 1. */
+export function isDilated(attrs: Attrs): boolean {
+  const d = attrs.dilations as number | number[] | undefined;
+  return d !== undefined && (Array.isArray(d) ? d.some((v) => v !== 1) : d !== 1);
+}
+
+/**
+ * This project's gradient kernels assume dilation 1 (tfjs's conv2d gradient refuses others
+ * today, but a caller may pass them): a dilated call goes to the kernel tfjs shipped, or, where
+ * wasm has none, fails with a message instead of returning a wrong gradient.
+ */
+function undilated(name: string, ours: (args: { inputs: Record<string, TensorInfo>; attrs: Attrs; backend: Backend }) => TensorInfo, shipped: tf.KernelFunc | undefined) {
+  return (args: { inputs: Record<string, TensorInfo>; attrs: Attrs; backend: Backend }): TensorInfo => {
+    if (!isDilated(args.attrs)) return ours(args);
+    if (shipped) return shipped(args as never) as TensorInfo;
+    throw new Error(`${name} with dilations ${JSON.stringify(args.attrs.dilations)} is not supported on the wasm backend; use model.backend "cpu" or "tensorflow" for dilated convolutions`);
+  };
+}
+
 let registered = false;
 
 export function registerWasmGradientKernels(): void {
   if (registered) return;
   registered = true;
   for (const [kernelName, kernelFunc] of [
-    [tf.Conv2DBackpropFilter, conv2dBackpropFilter],
-    [tf.Conv2DBackpropInput, conv2dBackpropInput],
+    [tf.Conv2DBackpropFilter, undilated(tf.Conv2DBackpropFilter, conv2dBackpropFilter, tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')?.kernelFunc)],
+    [tf.Conv2DBackpropInput, undilated(tf.Conv2DBackpropInput, conv2dBackpropInput, tf.getKernel(tf.Conv2DBackpropInput, 'wasm')?.kernelFunc)],
     [tf.Identity, sharedIdentity(tf.getKernel(tf.Identity, 'wasm')?.kernelFunc)],
   ] as const) {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
