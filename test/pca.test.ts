@@ -9,8 +9,8 @@ import { trustworthiness } from '../pipeline/cluster/tsne.ts';
 const reference = JSON.parse(await readFile(new URL('./fixtures/reference/pca-reference.json', import.meta.url), 'utf8'));
 
 for (const c of reference.cases as { name: string; x: number[][]; k: number; scores: number[][]; explained_variance: number[]; total_variance: number }[]) {
-  test(`PCA equals scikit-learn's PCA(svd_solver="full"): ${c.name}`, () => {
-    const result = pca(Matrix.from(c.x), c.k);
+  test(`PCA equals scikit-learn's PCA(svd_solver="full"): ${c.name}`, async () => {
+    const result = await pca(Matrix.from(c.x), c.k);
     const n = c.x.length;
     assert.equal(result.projected.cols, c.k);
     assert.ok(Math.abs(result.total_variance - c.total_variance) <= 1e-9 * c.total_variance, 'total variance');
@@ -35,10 +35,10 @@ for (const c of reference.cases as { name: string; x: number[][]; k: number; sco
   });
 }
 
-test('k >= N: at most N - 1 components, orthogonal scores, variances that sum to the total', () => {
+test('k >= N: at most N - 1 components, orthogonal scores, variances that sum to the total', async () => {
   const c = reference.cases[1] as { x: number[][]; total_variance: number };
   const n = c.x.length;
-  const result = pca(Matrix.from(c.x), n);
+  const result = await pca(Matrix.from(c.x), n);
   assert.equal(result.projected.cols, n - 1);
   assert.equal(result.dropped, 1);
   const sum = result.variances.reduce((s, v) => s + v, 0);

@@ -35,23 +35,23 @@ test('wide inputs are reduced by PCA first; too few points for the perplexity is
   await assert.rejects(tsne(wide.slice(0, 30), { perplexity: 10 }), /30 points, perplexity 10/);
 });
 
-test('PCA finds the directions of largest variance, in order', () => {
+test('PCA finds the directions of largest variance, in order', async () => {
   const random = createRandom(9);
   const rows = Array.from({ length: 400 }, () => {
     const a = (random() - 0.5) * 10;
     const b = (random() - 0.5) * 3;
     return [a, b, a + 0.01 * random(), 0.1 * random()];
   });
-  const { variances, projected } = pca(Matrix.from(rows), 2);
+  const { variances, projected } = await pca(Matrix.from(rows), 2);
   assert.ok(variances[0]! > variances[1]!);
   assert.ok(Math.abs(variances[0]! - 2 * (100 / 12)) / (2 * (100 / 12)) < 0.15, `first variance ${variances[0]}`);
   assert.equal(projected.cols, 2);
 });
 
-test('PCA through the Gram matrix (fewer points than dimensions): scores have the reported variances', () => {
+test('PCA through the Gram matrix (fewer points than dimensions): scores have the reported variances', async () => {
   const random = createRandom(21);
   const rows = Array.from({ length: 40 }, () => Array.from({ length: 60 }, (_, d) => (d < 3 ? 5 : 1) * (random() - 0.5)));
-  const { projected, variances } = pca(Matrix.from(rows), 3);
+  const { projected, variances } = await pca(Matrix.from(rows), 3);
   for (let c = 0; c < 3; c++) {
     let mean = 0;
     for (let i = 0; i < 40; i++) mean += projected.data[i * 3 + c]! / 40;

@@ -2,13 +2,15 @@
  * PCA as scikit-learn's `PCA(svd_solver="full")` computes it, by an exact symmetric
  * eigendecomposition (symmetric-eigen.ts) of the smaller of two matrices with the same non-zero
  * spectrum: the D x D covariance of the centred data, or, with fewer points than dimensions
- * (300 photos x 2,048 features), the N x N Gram matrix. Scores and explained variances equal
+ * (300 photos x 2,048 features), the N x N Gram matrix (scatter.ts computes either in
+ * onnxruntime). Scores and explained variances equal
  * scikit-learn's `fit_transform` and `explained_variance_`; signs follow its `svd_flip` (the
  * largest-magnitude score of each component is positive). Centred data has rank at most
  * N - 1, so at most N - 1 components are returned; `dropped` says how many asked for were not.
  */
 import { Matrix } from './kmeans.ts';
 import { symmetricEigen } from './symmetric-eigen.ts';
+import { productInJs, productInOnnx } from './scatter.ts';
 
 export interface PcaResult {
   /** N x components projections (scores). */
@@ -31,36 +33,7 @@ function centre(x: Matrix): Float64Array {
   return centred;
 }
 
-/** The Gram matrix C C^T (n x n) of the centred rows. */
-function gram(c: Float64Array, n: number, d: number): Float64Array {
-  const g = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += c[a * d + j]! * c[b * d + j]!;
-      g[a * n + b] = g[b * n + a] = dot;
-    }
-  }
-  return g;
-}
-
-/** The scatter matrix C^T C (d x d) of the centred rows. */
-function scatter(c: Float64Array, n: number, d: number): Float64Array {
-  const s = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    for (let a = 0; a < d; a++) {
-      const va = c[o + a]!;
-      if (va === 0) continue;
-      const row = a * d;
-      for (let b = a; b < d; b++) s[row + b] += va * c[o + b]!;
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) s[b * d + a] = s[a * d + b]!;
-  return s;
-}
-
-export function pca(x: Matrix, components: number): PcaResult {
+export async function pca(x: Matrix, components: number): Promise<PcaResult> {
   const { rows: n, cols: d } = x;
   const rank = Math.max(0, Math.min(n - 1, d));
   const k = Math.min(components, rank);
@@ -68,7 +41,8 @@ export function pca(x: Matrix, components: number): PcaResult {
   const byGram = n < d;
   const m = byGram ? n : d;
   // Both matrices are (n - 1) times a covariance: eigenvalue / (n - 1) is the variance.
-  const { values, vectors } = symmetricEigen(byGram ? gram(c, n, d) : scatter(c, n, d), m);
+  const product = (await productInOnnx(c, n, d, byGram)) ?? productInJs(c, n, d, byGram);
+  const { values, vectors } = symmetricEigen(product, m);
   const dof = Math.max(1, n - 1);
   let total = 0;
   for (let i = 0; i < m; i++) total += Math.max(0, values[i]!);

@@ -1,7 +1,6 @@
 /**
  * Every eigenvalue and eigenvector of a real symmetric matrix: Householder reduction to
- * tridiagonal form, then the implicit QL algorithm with Wilkinson-style shifts (the EISPACK
- * routines tred2 and tql2, as LAPACK's dsteqr does in spirit). Exact to rounding, O(m^3), no
+ * tridiagonal form (row-oriented), then the implicit QL algorithm with shifts (EISPACK's tql2). Exact to rounding, O(m^3), no
  * iteration count to tune; PCA uses it on the smaller of the covariance and Gram matrices.
  */
 
@@ -14,12 +13,10 @@ export interface SymmetricEigen {
 
 /** `a` is m x m, row-major, symmetric (only its values are read; it is not modified). */
 export function symmetricEigen(a: Float64Array, m: number): SymmetricEigen {
-  const v = Float64Array.from(a);
   const d = new Float64Array(m);
   const e = new Float64Array(m);
-  tridiagonalise(v, d, e, m);
   // The QL sweeps rotate pairs of eigenvectors; as rows they are contiguous in memory.
-  const w = transpose(v, m);
+  const w = tridiagonalise(a, d, e, m);
   diagonalise(w, d, e, m);
   const order = Array.from(d.keys()).sort((i, j) => d[j]! - d[i]! || i - j);
   const values = new Float64Array(m);
@@ -31,86 +28,90 @@ export function symmetricEigen(a: Float64Array, m: number): SymmetricEigen {
   return { values, vectors };
 }
 
+/**
+ * Householder reduction A = Q T Q^T, written so every inner loop walks a row (the textbook
+ * tred2 walks columns, and spends most of its time in cache misses at m = 2,048). Fills the
+ * diagonal d and the subdiagonal e (e[i] = T[i][i - 1]) and returns Q^T (rows: basis vectors).
+ */
+function tridiagonalise(input: Float64Array, d: Float64Array, e: Float64Array, n: number): Float64Array {
+  const a = Float64Array.from(input);
+  const betas = new Float64Array(n);
+  const p = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    const row = k * n;
+    // x = A[k, k+1..]: the column below the diagonal, read as its (symmetric) row.
+    let sigma = 0;
+    for (let j = k + 1; j < n; j++) sigma += a[row + j]! * a[row + j]!;
+    sigma = Math.sqrt(sigma);
+    d[k] = a[row + k]!;
+    if (sigma === 0) {
+      e[k + 1] = 0;
+      betas[k] = 0;
+      continue;
+    }
+    const x0 = a[row + k + 1]!;
+    const alpha = x0 >= 0 ? -sigma : sigma;
+    e[k + 1] = alpha;
+    // v = x - alpha e1, kept in A's row k; beta = 2 / v.v.
+    a[row + k + 1] = x0 - alpha;
+    let vv = 0;
+    for (let j = k + 1; j < n; j++) vv += a[row + j]! * a[row + j]!;
+    const beta = 2 / vv;
+    betas[k] = beta;
+    // p = beta A22 v, K = beta / 2 p.v, w = p - K v; A22 -= v w^T + w v^T.
+    let pv = 0;
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n;
+      let sum = 0;
+      for (let j = k + 1; j < n; j++) sum += a[ri + j]! * a[row + j]!;
+      p[i] = beta * sum;
+      pv += p[i]! * a[row + i]!;
+    }
+    const kk = (beta / 2) * pv;
+    for (let i = k + 1; i < n; i++) p[i] = p[i]! - kk * a[row + i]!;
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n;
+      const vi = a[row + i]!;
+      const wi = p[i]!;
+      for (let j = k + 1; j < n; j++) a[ri + j] = a[ri + j]! - vi * p[j]! - wi * a[row + j]!;
+    }
+  }
+  if (n >= 2) {
+    d[n - 2] = a[(n - 2) * n + n - 2]!;
+    e[n - 1] = a[(n - 1) * n + n - 2]!;
+  }
+  d[n - 1] = a[(n - 1) * n + n - 1]!;
+  e[0] = 0;
+  // Q = H_0 H_1 ... H_{n-3}, accumulated from the last reflector (each touches a shrinking block).
+  const q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) q[i * n + i] = 1;
+  const u = new Float64Array(n);
+  for (let k = n - 3; k >= 0; k--) {
+    const beta = betas[k]!;
+    if (beta === 0) continue;
+    const row = k * n;
+    u.fill(0, k + 1);
+    for (let r = k + 1; r < n; r++) {
+      const vr = a[row + r]!;
+      if (vr === 0) continue;
+      const qr = r * n;
+      for (let c = k + 1; c < n; c++) u[c] += vr * q[qr + c]!;
+    }
+    for (let r = k + 1; r < n; r++) {
+      const f = beta * a[row + r]!;
+      if (f === 0) continue;
+      const qr = r * n;
+      for (let c = k + 1; c < n; c++) q[qr + c] = q[qr + c]! - f * u[c]!;
+    }
+  }
+  // Q^T: the QL sweeps then rotate its rows.
+  return transpose(q, n);
+}
+
 function transpose(x: Float64Array, m: number): Float64Array {
   const out = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[j * m + i] = x[i * m + j]!;
   return out;
-}
-
-/** Householder reduction (tred2): `v` becomes the orthogonal transform, d/e the tridiagonal. */
-function tridiagonalise(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j]!;
-  for (let i = n - 1; i > 0; i--) {
-    let scale = 0;
-    let h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
-    if (scale === 0) {
-      e[i] = d[i - 1]!;
-      for (let j = 0; j < i; j++) {
-        d[j] = v[(i - 1) * n + j]!;
-        v[i * n + j] = 0;
-        v[j * n + i] = 0;
-      }
-    } else {
-      for (let k = 0; k < i; k++) {
-        d[k]! /= scale;
-        h += d[k]! * d[k]!;
-      }
-      let f = d[i - 1]!;
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      e[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j]!;
-        v[j * n + i] = f;
-        g = e[j]! + v[j * n + j]! * f;
-        for (let k = j + 1; k <= i - 1; k++) {
-          g += v[k * n + j]! * d[k]!;
-          e[k]! += v[k * n + j]! * f;
-        }
-        e[j] = g;
-      }
-      f = 0;
-      for (let j = 0; j < i; j++) {
-        e[j]! /= h;
-        f += e[j]! * d[j]!;
-      }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j]! -= hh * d[j]!;
-      for (let j = 0; j < i; j++) {
-        f = d[j]!;
-        g = e[j]!;
-        for (let k = j; k <= i - 1; k++) v[k * n + j]! -= f * e[k]! + g * d[k]!;
-        d[j] = v[(i - 1) * n + j]!;
-        v[i * n + j] = 0;
-      }
-    }
-    d[i] = h;
-  }
-  // Accumulate the transformations.
-  for (let i = 0; i < n - 1; i++) {
-    v[(n - 1) * n + i] = v[i * n + i]!;
-    v[i * n + i] = 1;
-    const h = d[i + 1]!;
-    if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = v[k * n + i + 1]! / h;
-      for (let j = 0; j <= i; j++) {
-        let g = 0;
-        for (let k = 0; k <= i; k++) g += v[k * n + i + 1]! * v[k * n + j]!;
-        for (let k = 0; k <= i; k++) v[k * n + j]! -= g * d[k]!;
-      }
-    }
-    for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
-  }
-  for (let j = 0; j < n; j++) {
-    d[j] = v[(n - 1) * n + j]!;
-    v[(n - 1) * n + j] = 0;
-  }
-  v[(n - 1) * n + n - 1] = 1;
-  e[0] = 0;
 }
 
 /** Implicit QL (tql2) on the tridiagonal d/e; `w` holds the eigenvectors as rows. */

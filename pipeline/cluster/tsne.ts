@@ -592,14 +592,14 @@ export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {})
     throw new StudyError(`t-SNE needs more than 3 x perplexity points: ${n} points, perplexity ${perplexity} (lower the perplexity below ${(n / 3).toFixed(1)})`);
   }
   const pcaDims = options.pcaDimensions ?? 50;
-  if (pcaDims > 0 && x.cols > pcaDims) x = pca(x, pcaDims).projected;
+  if (pcaDims > 0 && x.cols > pcaDims) x = (await pca(x, pcaDims)).projected;
   // scikit-learn: min(n - 1, int(3 * perplexity + 1)) neighbours.
   const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
   const { indices, distances } = await nearestNeighbours(x, k, options.seed ?? 0);
   const P = symmetrise(conditionalP(distances, n, k, perplexity), indices, n, k);
 
   // Initialisation: the first two principal components, scaled to std 1e-4 (scikit-learn's 'pca').
-  const init = pca(x, 2).projected;
+  const init = (await pca(x, 2)).projected;
   const start = new Float64Array(n * 2);
   let sd = 0;
   for (let i = 0; i < n; i++) sd += init.data[i * 2]! ** 2;

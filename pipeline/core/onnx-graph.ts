@@ -7,6 +7,7 @@ import pkg from 'onnx-proto';
 
 export const { onnx } = pkg;
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
+export const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
 
 export type Node = InstanceType<typeof onnx.NodeProto>;
 export type Initializer = InstanceType<typeof onnx.TensorProto>;
@@ -14,11 +15,11 @@ export type Initializer = InstanceType<typeof onnx.TensorProto>;
 /** An attribute: a list of ints, an int or a float. */
 export type Attribute = { name: string; ints?: number[]; i?: number; f?: number };
 
-/** A float32 tensor's name and shape; strings are symbolic (batch-sized) dimensions. */
-export function valueInfo(name: string, dims: (number | string)[]) {
+/** A tensor's name and shape (float32 unless said); strings are symbolic (batch-sized) dimensions. */
+export function valueInfo(name: string, dims: (number | string)[], elemType: number = FLOAT) {
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
   });
 }
 
