@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeToRgb, type Decoder } from '../pipeline/data/preprocess.ts';
 import { mapOrdered } from '../pipeline/core/concurrency.ts';
-import { tsne, trustworthiness } from '../pipeline/cluster/tsne.ts';
+import { tsne } from '../pipeline/cluster/tsne.ts';
+import { trustworthiness } from '../pipeline/cluster/trustworthiness.ts';
 import { distanceEngine, kmeans, Matrix } from '../pipeline/cluster/kmeans.ts';
 import { blobs, trustSample, writeNpy } from './arrays.ts';
 

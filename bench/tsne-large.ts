@@ -6,7 +6,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tsne, trustworthiness } from '../pipeline/cluster/tsne.ts';
+import { tsne } from '../pipeline/cluster/tsne.ts';
+import { trustworthiness } from '../pipeline/cluster/trustworthiness.ts';
 import { pythonHas, runPython } from './anchors.ts';
 import { blobs, trustSample, writeNpy } from './arrays.ts';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Matrix } from '../pipeline/cluster/kmeans.ts';
 import { pca } from '../pipeline/cluster/pca.ts';
-import { trustworthiness } from '../pipeline/cluster/tsne.ts';
+import { trustworthiness } from '../pipeline/cluster/trustworthiness.ts';
 
 const reference = JSON.parse(await readFile(new URL('./fixtures/reference/pca-reference.json', import.meta.url), 'utf8'));
 

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { barnesHutRepulsion, bruteNeighbours, tsne, trustworthiness, vpTreeNeighbours } from '../pipeline/cluster/tsne.ts';
+import { tsne } from '../pipeline/cluster/tsne.ts';
+import { bruteNeighbours, vpTreeNeighbours } from '../pipeline/cluster/tsne-neighbours.ts';
+import { barnesHutRepulsion } from '../pipeline/cluster/tsne-tree.ts';
+import { trustworthiness } from '../pipeline/cluster/trustworthiness.ts';
 import { pca } from '../pipeline/cluster/pca.ts';
 import { Matrix } from '../pipeline/cluster/kmeans.ts';
 import { createRandom } from '../pipeline/core/random.ts';

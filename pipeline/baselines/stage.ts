@@ -15,6 +15,7 @@ import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
 import { evaluatePredictions } from '../evaluate/evaluate.ts';
 import { fitLogistic, predictProbability } from './logistic.ts';
 import { metadataFeatures } from './metadata.ts';
+import { normaliseRow } from '../cluster/kmeans.ts';
 
 function summary(name: string, evaluation: ReturnType<typeof evaluatePredictions>) {
   return {
@@ -28,14 +29,15 @@ function summary(name: string, evaluation: ReturnType<typeof evaluatePredictions
 }
 
 function normalise(row: Float32Array): Float32Array {
-  const norm = Math.hypot(...row) || 1;
-  return row.map((v) => v / norm);
+  const copy = Float32Array.from(row);
+  normaliseRow(copy);
+  return copy;
 }
 
 export const baselinesStage: StageDefinition = {
   name: 'baselines',
   doc: { reads: "the split's metadata, the CLIP embeddings, evaluate's report", writes: '`_data/baselines.json`: a metadata-only logistic regression and a CLIP linear probe beside the network' },
-  version: 3,
+  version: 4,
   after: ['dataset', 'evaluate', 'embed-clip'],
   config: (c) => ({ columns: c.dataset.columns, exclude: c.baselines.exclude }),
   async run(ctx) {

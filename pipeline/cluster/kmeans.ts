@@ -43,17 +43,27 @@ export class Matrix {
   row(i: number): Float64Array {
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
+
+  /** Each row's squared Euclidean norm. */
+  squaredNorms(): Float64Array {
+    const out = new Float64Array(this.rows);
+    for (let i = 0; i < this.rows; i++) {
+      let s = 0;
+      for (let j = 0, o = i * this.cols; j < this.cols; j++) s += this.data[o + j]! ** 2;
+      out[i] = s;
+    }
+    return out;
+  }
 }
 
-function squaredNorms(m: Matrix): Float64Array {
-  const out = new Float64Array(m.rows);
-  for (let i = 0; i < m.rows; i++) {
-    let s = 0;
-    for (let j = 0, o = i * m.cols; j < m.cols; j++) s += m.data[o + j]! ** 2;
-    out[i] = s;
-  }
-  return out;
+/** `row` scaled to unit Euclidean length, in place (a zero row stays zero). */
+export function normaliseRow(row: Float32Array | Float64Array): void {
+  let norm = 0;
+  for (const v of row) norm += v * v;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < row.length; i++) row[i]! /= norm;
 }
+
 
 /**
  * Partial squared distances ||c||^2 - 2 x.c of every point to each of `k` centres, [n * k]
@@ -278,7 +288,7 @@ function statisticsOf(x: Matrix) {
     for (let j = 0; j < d; j++) mean[j]! /= n;
     let variance = 0;
     for (let i = 0; i < n; i++) for (let j = 0, o = i * d; j < d; j++) variance += (data[o + j]! - mean[j]!) ** 2;
-    stats = { norms: squaredNorms(x), meanVariance: variance / n / d };
+    stats = { norms: x.squaredNorms(), meanVariance: variance / n / d };
     statistics.set(x, stats);
   }
   return stats;

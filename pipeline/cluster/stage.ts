@@ -16,7 +16,7 @@ import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
 import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
-import { elbow, kmeans, Matrix } from './kmeans.ts';
+import { elbow, kmeans, Matrix, normaliseRow } from './kmeans.ts';
 import { tsne } from './tsne.ts';
 import { salesByCluster } from './sales.ts';
 
@@ -41,7 +41,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         return;
       }
       const { index, rows } = await readEmbeddings(loaded.resolved.cache, source);
-      if (source === 'clip') for (const r of rows) normalise(r);
+      if (source === 'clip') for (const r of rows) normaliseRow(r);
       const x = Matrix.from(rows);
       const n = x.rows;
       const override = source === 'resnet' ? c.resnet_k : config.clip.k;
@@ -135,11 +135,4 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       ctx.logger.info(`  ${source}: K = ${k} (${data.k_method}), overall sell-through ${(sales.overall_rate * 100).toFixed(1)}%`);
     },
   };
-}
-
-function normalise(row: Float32Array): void {
-  let norm = 0;
-  for (const v of row) norm += v * v;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < row.length; i++) row[i]! /= norm;
 }

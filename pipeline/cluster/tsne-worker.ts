@@ -1,6 +1,7 @@
 /** A helper thread of t-SNE: the forces on a range of points (see tsne.ts). */
 import { parentPort } from 'node:worker_threads';
-import { attractRange, repulseRange, type Sparse, type TreeArrays } from './tsne.ts';
+import { attractRange, type Sparse } from './tsne-affinities.ts';
+import { repulseRange, type TreeArrays } from './tsne-tree.ts';
 
 export interface RepulsionTask {
   tree: TreeArrays;
