@@ -25,7 +25,10 @@ export default async function (eleventyConfig: EleventyConfig) {
   const pathPrefix = loaded.config.site.path_prefix.replace(/\/?$/, '/');
 
   // Markdown: raw HTML allowed (authors embed figures); Liquid runs first, as in Jekyll.
-  eleventyConfig.setLibrary('md', markdownIt({ html: true, typographer: true, linkify: false }));
+  const markdown = markdownIt({ html: true, typographer: true, linkify: false });
+  eleventyConfig.setLibrary('md', markdown);
+  // Project Markdown carried in _data (the starting weights' card), rendered where a page asks.
+  eleventyConfig.addFilter('markdown', (text: unknown) => markdown.render(String(text ?? '')));
   // A page that names a missing _data key fails the build with the page and the key;
   // `{% if %}` may still test for optional sections.
   eleventyConfig.setLiquidOptions({ strictVariables: true, lenientIf: true, jsTruthy: true });

@@ -62,7 +62,15 @@ export interface PreprocessData {
 
 /** `_data/train.json`, written by the `train` stage (schema 1). */
 export interface TrainData {
-  weights: { requested: string; used: 'imagenet' | 'file' | 'random'; fallback: string | null };
+  weights: {
+    requested: string;
+    used: 'imagenet' | 'file' | 'random';
+    fallback: string | null;
+    /** The file's own description (safetensors metadata), when it has one. */
+    description: string | null;
+    /** The Markdown card that came with the file (how it was made), shown on its own page. */
+    card: string | null;
+  };
   network: { blocks: number[]; widths: number[]; out_channels: number[]; parameters: number };
   image_size: number;
   train_images: number;

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, tf } from '../pipeline/model/backend.ts';
 import { Adam } from '../pipeline/model/adam.ts';
-import { bceWithLogits, bceWithLogitsValue } from '../pipeline/model/loss.ts';
+import { bceWithLogits, bceWithLogitsValue, softmaxCrossEntropy, softmaxCrossEntropyValue } from '../pipeline/model/loss.ts';
 import { buildResNet } from '../pipeline/model/resnet.ts';
 import { specFromConfig } from '../pipeline/model/weights.ts';
 import { trainNetwork } from '../pipeline/model/train.ts';
@@ -17,7 +17,7 @@ import { exportTorchWeights } from '../pipeline/model/torch-layout.ts';
 import { runStages } from '../pipeline/stages.ts';
 import { datasetStage } from '../pipeline/data/stage.ts';
 import { preprocessStage } from '../pipeline/data/preprocess-stage.ts';
-import { ImageCache } from '../pipeline/data/image-cache.ts';
+import { ImageCache, imageCachePaths } from '../pipeline/data/image-cache.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
 import { defaultConfig } from '../pipeline/core/config.ts';
 import { makeBadCorpus, toCsv } from './helpers/bad-corpus.ts';
@@ -53,6 +53,18 @@ test('binary cross-entropy with logits matches PyTorch, stable at large logits',
   value.dispose();
 });
 
+test('softmax cross-entropy and its gradient match PyTorch CrossEntropyLoss, stable at large logits', async () => {
+  const ce = JSON.parse(await readFile(new URL('./fixtures/reference/cross-entropy-reference.json', import.meta.url), 'utf8'));
+  const logits = tf.tensor2d(ce.logits);
+  const labels = tf.tensor1d(ce.labels, 'int32');
+  const z = tf.variable(logits, true, 'ce-logits');
+  const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(z, labels), [z]);
+  assert.ok(Math.abs((await value.data())[0]! - ce.loss) < 1e-5, `${(await value.data())[0]} vs ${ce.loss}`);
+  assertArrayClose(await grads['ce-logits']!.data(), ce.grad.flat(), 'gradient', 1e-5, 1e-6);
+  assert.ok(Math.abs(softmaxCrossEntropyValue(ce.logits.flat(), ce.labels, 4) - ce.loss) < 1e-5);
+  tf.dispose([logits, labels, value, z, ...Object.values(grads)]);
+});
+
 /** A tiny training set: 36 photos through the real dataset and preprocess stages at 32 px. */
 async function tinyCaches() {
   const loaded = await makeProject({
@@ -67,9 +79,9 @@ async function tinyCaches() {
 
 const tinySpec = specFromConfig([1, 1, 1, 1], 4);
 
-async function run(caches: Awaited<ReturnType<typeof tinyCaches>>, dir: string, options: { epochs: number; crashAfter?: number; patience?: number }) {
+async function run(caches: Awaited<ReturnType<typeof tinyCaches>>, dir: string, options: { epochs: number; crashAfter?: number; patience?: number; classes?: number }) {
   const config = await defaultConfig();
-  const net = buildResNet(tinySpec, 3);
+  const net = buildResNet({ ...tinySpec, classes: options.classes ?? 1 }, 3);
   try {
     const result = await trainNetwork({
       net,
@@ -123,4 +135,23 @@ test('early stopping stops after `patience` epochs without a better validation l
   else assert.equal(history.length, 6);
   caches.train.close();
   caches.validation.close();
+});
+
+test('a head of N classes trains with softmax cross-entropy, resumes exactly, and is exported with its head', { timeout: 300_000 }, async () => {
+  const caches = await tinyCaches();
+  // Three made-up classes in place of sold / not sold.
+  const relabel = (cache: ImageCache, side: 'train' | 'validation') =>
+    new ImageCache({ ...cache.index, labels: cache.index.labels.map((_, i) => i % 3) }, imageCachePaths(caches.loaded.resolved.cache, side).pixels);
+  const three = { loaded: caches.loaded, train: relabel(caches.train, 'train'), validation: relabel(caches.validation, 'validation') };
+  const straight = await run(three, await makeTempDir(), { epochs: 2, classes: 3 });
+  assert.equal(straight.weights.get('fc.weight')!.shape[0], 3);
+  assert.ok(straight.result.state.history.every((h) => Number.isFinite(h.val_loss) && h.val_loss > 0 && h.val_accuracy >= 0 && h.val_accuracy <= 1));
+  // Chance for three classes is about ln 3 = 1.10: the loss is cross-entropy, not BCE.
+  assert.ok(Math.abs(straight.result.state.history[0]!.val_loss - Math.log(3)) < 0.6, `${straight.result.state.history[0]!.val_loss}`);
+  const dir = await makeTempDir();
+  await assert.rejects(run(three, dir, { epochs: 2, crashAfter: 1, classes: 3 }), /simulated crash/);
+  const resumed = await run(three, dir, { epochs: 2, classes: 3 });
+  assert.deepEqual(resumed.result.state.history, straight.result.state.history);
+  for (const [name, t] of straight.weights) assert.deepEqual(resumed.weights.get(name)!.data, t.data, name);
+  for (const c of [caches.train, caches.validation, three.train, three.validation]) c.close();
 });

@@ -22,7 +22,7 @@ export const modelFile = (cache: string) => join(cache, 'train', 'model.safetens
 export const trainStage: StageDefinition = {
   name: 'train',
   doc: { reads: 'the image caches, the starting weights', writes: '`.cache/train/model.safetensors` (torchvision layout), `_data/train.json` (loss history, early stopping, weights origin)' },
-  version: 4,
+  version: 5,
   after: ['preprocess'],
   config: (c) => ({ seed: c.seed, model: c.model, train: c.train, augment: c.augment }),
   // The starting weights by content: a changed file, or ImageNet weights that have appeared in a
@@ -43,7 +43,7 @@ export const trainStage: StageDefinition = {
       root: loaded.root,
       logger: ctx.logger,
     });
-    ctx.notes.weights = origin;
+    ctx.notes.weights = { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null };
     const train = await ImageCache.open(loaded.resolved.cache, 'train');
     const validation = await ImageCache.open(loaded.resolved.cache, 'validation');
     const bestPath = join(work, 'best.safetensors');
@@ -65,7 +65,7 @@ export const trainStage: StageDefinition = {
       const weights = await exportTorchWeights(net, state.step);
       await ctx.writeFile(modelFile(loaded.resolved.cache), serializeSafetensors(weights, { format: 'pt', run: ctx.fingerprint, best_epoch: String(state.best_epoch), image_size: String(train.index.size) }));
       const data: TrainData = {
-        weights: { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null },
+        weights: { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null, description: origin.description ?? null, card: origin.card ?? null },
         network: { blocks: net.spec.blocks, widths: net.spec.widths, out_channels: net.spec.outChannels, parameters },
         image_size: train.index.size,
         train_images: train.count,
@@ -78,7 +78,7 @@ export const trainStage: StageDefinition = {
         best_val_loss: state.best_val_loss ?? Number.NaN,
         stopped_early: state.stopped_early,
       };
-      await ctx.writeData('train', 1, data);
+      await ctx.writeData('train', 2, data);
     } finally {
       train.close();
       validation.close();

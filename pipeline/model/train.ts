@@ -1,5 +1,6 @@
 /**
- * The fine-tuning loop: per epoch, a seeded shuffle of the training images, augmented
+ * The training loop, for a single-logit head (binary cross-entropy: sold or not) or a head of
+ * N classes (softmax cross-entropy: the demo backbone's garment classes). Per epoch, a seeded shuffle of the training images, augmented
  * micro-batches whose gradients are accumulated up to the configured batch size, one Adam
  * step per batch; then the validation loss, early stopping on it (best weights restored at
  * the end) and an atomic checkpoint. A killed run resumes from its last completed epoch and
@@ -7,7 +8,7 @@
  */
 import { tf } from './backend.ts';
 import { Adam } from './adam.ts';
-import { bceWithLogits, bceWithLogitsValue } from './loss.ts';
+import { bceWithLogits, scoreLogits, softmaxCrossEntropy } from './loss.ts';
 import { loadCheckpoint, saveCheckpoint, saveWeights, type LoopState } from './checkpoint.ts';
 import type { ResNet } from './resnet.ts';
 import { OnnxResNet } from './onnx-resnet.ts';
@@ -43,18 +44,16 @@ export interface TrainResult {
 
 /** Mean loss and accuracy of the network (inference mode) on a cache. */
 export async function evaluateLoss(net: ResNet, cache: ImageCache, batchSize: number): Promise<{ loss: number; accuracy: number; logits: Float32Array }> {
-  const logits = new Float32Array(cache.count);
+  const classes = net.spec.classes;
+  const logits = new Float32Array(cache.count * classes);
   for (let start = 0; start < cache.count; start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, cache.count - start) }, (_, i) => start + i);
     const batch = readBatch(cache, indices);
     const out = tf.tidy(() => (net.model.predict(tf.tensor4d(batch.x, batch.shape)) as tf.Tensor[])[0]!);
-    logits.set((await out.data()) as Float32Array, start);
+    logits.set((await out.data()) as Float32Array, start * classes);
     out.dispose();
   }
-  const labels = Float32Array.from(cache.index.labels);
-  let correct = 0;
-  for (let i = 0; i < logits.length; i++) if ((logits[i]! >= 0 ? 1 : 0) === labels[i]) correct++;
-  return { loss: bceWithLogitsValue(logits, labels), accuracy: correct / logits.length, logits };
+  return { ...scoreLogits(logits, cache.index.labels, classes), logits };
 }
 
 /**
@@ -65,13 +64,15 @@ async function onnxValidation(net: ResNet, cache: ImageCache): Promise<{ loss: n
   const onnx = await OnnxResNet.fromTensors(await exportTorchWeights(net), 'the network in training');
   try {
     const { logits } = await forwardCache({ engine: 'onnxruntime', spec: onnx.spec, run: (x, shape) => onnx.run(x, shape), close: () => onnx.release() }, cache);
-    const labels = Float32Array.from(cache.index.labels);
-    let correct = 0;
-    for (let i = 0; i < logits.length; i++) if ((logits[i]! >= 0 ? 1 : 0) === labels[i]) correct++;
-    return { loss: bceWithLogitsValue(logits, labels), accuracy: correct / logits.length, logits };
+    return { ...scoreLogits(logits, cache.index.labels, net.spec.classes), logits };
   } finally {
     await onnx.release();
   }
+}
+
+/** The training loss of a head: BCE with logits on one output, softmax cross-entropy on several. */
+function headLoss(logits: tf.Tensor, labels: Float32Array, classes: number): tf.Scalar {
+  return classes === 1 ? bceWithLogits(logits, tf.tensor2d(labels, [labels.length, 1])) : softmaxCrossEntropy(logits, tf.tensor1d(labels, 'int32'));
 }
 
 export async function trainNetwork(options: TrainOptions): Promise<TrainResult> {
@@ -101,10 +102,9 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
         const weight = indices.length / batchIndices.length;
         const { value, grads } = tf.tidy(() => {
           const x = tf.tensor4d(batch.x, batch.shape);
-          const y = tf.tensor2d(batch.y, [indices.length, 1]);
           return tf.variableGrads(() => {
             const [logits] = net.model.apply(x, { training: true }) as tf.SymbolicTensor[] as unknown as tf.Tensor[];
-            return tf.mul(bceWithLogits(logits!, y), weight) as tf.Scalar;
+            return tf.mul(headLoss(logits!, batch.y, net.spec.classes), weight) as tf.Scalar;
           }, [...trainable.values()]);
         });
         lossSum += (await value.data())[0]! * batchIndices.length;

@@ -5,7 +5,8 @@
  *   a path     -> a torchvision-layout .safetensors file (also what the pipeline exports).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { StudyError } from '../core/errors.ts';
 import type { Logger } from '../core/effects.ts';
 import { fetchHubFile, huggingFaceCachePath, projectCachePath, RESNET50_IMAGENET, type FetchLike } from './hub.ts';
@@ -21,6 +22,10 @@ export interface WeightsOrigin {
   path?: string;
   /** Why ImageNet weights were not used, when they were asked for. */
   fallback?: string;
+  /** A weights file's own account of itself (safetensors metadata `description`). */
+  description?: string;
+  /** The Markdown card its metadata names (`card`, relative to the file), e.g. the demo's BACKBONE.md. */
+  card?: string;
 }
 
 export function specFromConfig(blocks: number[], widthPerGroup: number): ResNetSpec {
@@ -77,12 +82,13 @@ export async function startingNetwork(options: StartingNetworkOptions): Promise<
     if (!existsSync(path)) throw new StudyError(`model.weights: no file at ${path}`);
     used = 'file';
   }
-  const { tensors } = await readSafetensors(path);
+  const { tensors, metadata } = await readSafetensors(path);
   const spec = specFromTensors(tensors, path);
   const net = buildResNet({ ...spec, classes: 1 }, options.seed);
-  // A one-logit checkpoint (ours, exported) keeps its head; ImageNet's 1,000-way head is replaced.
+  // A one-logit checkpoint (ours, exported) keeps its head; a pretrained N-class head is replaced.
   loadTorchWeights(net, tensors, path, { head: spec.classes === 1 });
-  return { net, origin: { requested: options.weights, used, path } };
+  const card = metadata.card ? await readFile(resolve(dirname(path), metadata.card), 'utf8').catch(() => undefined) : undefined;
+  return { net, origin: { requested: options.weights, used, path, description: metadata.description, card } };
 }
 
 /** A network exactly as a weights file describes it (forward, gradcam, predict). */

@@ -79,6 +79,8 @@ export interface ReportData {
   }>;
   /** One entry per cluster of every source: what its generated page shows. */
   cluster_pages: (ClusterData['clusters'][number] & { source: string; label: string; k: number; overall_rate: number; slug: string })[];
+  /** The starting weights' card (one page), or none. */
+  weights_card: { markdown: string }[];
   /** How the cluster pages' difference intervals are computed, in words. */
   difference_interval: string;
   /** Each class's metrics as table rows: class, precision, recall, f1, support. */
@@ -123,6 +125,7 @@ export function assembleReport(reference: StudyReference, train?: TrainData, eva
       c.clusters.map((s) => ({ ...s, source: c.source, label: c.source === 'clip' ? 'CLIP' : 'ResNet', k: c.k, overall_rate: c.overall_rate, slug: `${c.source}-${s.cluster}` })),
     ),
     difference_interval: DIFFERENCE_INTERVAL,
+    weights_card: train?.weights.card ? [{ markdown: train.weights.card }] : [],
     roc_rows: evaluation?.roc ? evaluation.roc.fpr.map((fpr, i) => ({ fpr, tpr: evaluation.roc!.tpr[i]! })) : [],
     table: evaluation
       ? CLASS_KEYS.map((cls) => {

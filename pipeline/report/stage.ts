@@ -31,7 +31,7 @@ async function readData<T>(dir: string, name: string, stage: string, optional = 
 export const reportStage: StageDefinition = {
   name: 'report',
   doc: { reads: "the other stages' data, `_data/study_reference.json`", writes: '`_data/report.json`: chart rows, per-cluster pages, and the verdict worded from the accuracy interval' },
-  version: 5,
+  version: 6,
   after: ['train', 'evaluate', 'cluster-resnet', 'cluster-clip'],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
@@ -45,6 +45,6 @@ export const reportStage: StageDefinition = {
     const data = ctx.loaded.resolved.data;
     // A cluster stage without embeddings (CLIP not run) writes no file.
     const clusters = (await Promise.all(['resnet', 'clip'].map((s) => readData<ClusterData>(data, `clusters_${s}`, `cluster-${s}`, true)))).filter((c): c is ClusterData => Boolean(c));
-    await ctx.writeData('report', 5, assembleReport(reference, await readData<TrainData>(data, 'train', 'train'), await readData<EvaluateData>(data, 'evaluate', 'evaluate'), clusters));
+    await ctx.writeData('report', 6, assembleReport(reference, await readData<TrainData>(data, 'train', 'train'), await readData<EvaluateData>(data, 'evaluate', 'evaluate'), clusters));
   },
 };
