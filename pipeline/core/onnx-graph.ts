@@ -12,8 +12,8 @@ export const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
 export type Node = InstanceType<typeof onnx.NodeProto>;
 export type Initializer = InstanceType<typeof onnx.TensorProto>;
 
-/** An attribute: a list of ints, an int or a float. */
-export type Attribute = { name: string; ints?: number[]; i?: number; f?: number };
+/** An attribute: a list of ints, an int, a float or a string. */
+export type Attribute = { name: string; ints?: number[]; i?: number; f?: number; s?: string };
 
 /** A tensor's name and shape (float32 unless said); strings are symbolic (batch-sized) dimensions. */
 export function valueInfo(name: string, dims: (number | string)[], elemType: number = FLOAT) {
@@ -31,7 +31,9 @@ export function node(opType: string, input: string[], output: string, attributes
     output: [output],
     name: output,
     attribute: attributes.map((a) =>
-      a.ints
+      a.s !== undefined
+        ? onnx.AttributeProto.create({ name: a.name, type: AttributeType.STRING, s: new TextEncoder().encode(a.s) })
+        : a.ints
         ? onnx.AttributeProto.create({ name: a.name, type: AttributeType.INTS, ints: a.ints })
         : a.f !== undefined
           ? onnx.AttributeProto.create({ name: a.name, type: AttributeType.FLOAT, f: a.f })

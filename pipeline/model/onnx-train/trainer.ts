@@ -1,0 +1,137 @@
+/**
+ * Training in onnxruntime: the network's tensors (torchvision layout), Adam's moments and the
+ * step count live here between steps, and each batch runs the step graph (step-graph.ts) on
+ * them: one session per (variant, micro-batch size), made when first needed. The outputs of a
+ * step are kept as the next step's inputs, so no tensor is copied through JavaScript.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { createSession } from '../../core/onnx-runtime.ts';
+import type { NamedTensor } from '../safetensors.ts';
+import type { ResNetSpec } from '../resnet.ts';
+import { resnetParameters, type ParameterInfo } from './resnet-grad.ts';
+import { stepGraph, type AdamSettings, type StepVariant } from './step-graph.ts';
+
+type Ort = typeof import('onnxruntime-node');
+
+export interface MicroBatch {
+  /** NHWC float32, normalised as the pipeline's batches are. */
+  x: Float32Array;
+  /** Labels: 0/1 for one output, class indices for several. */
+  y: ArrayLike<number>;
+  count: number;
+}
+
+export class OnnxTrainer {
+  private readonly parameters: ParameterInfo[];
+  private readonly values = new Map<string, Tensor>();
+  private readonly m = new Map<string, Tensor>();
+  private readonly v = new Map<string, Tensor>();
+  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+  /** Adam steps taken (PyTorch's `step`). */
+  step = 0;
+  /** Batch-norm forward passes in training mode (torchvision's num_batches_tracked). */
+  batchesTracked = 0;
+
+  private constructor(
+    private readonly ort: Ort,
+    readonly spec: ResNetSpec,
+    readonly size: number,
+    readonly adam: AdamSettings,
+    private readonly threads?: number,
+  ) {
+    this.parameters = resnetParameters(spec);
+  }
+
+  static async create(tensors: Map<string, NamedTensor>, spec: ResNetSpec, size: number, adam: Partial<AdamSettings> & Pick<AdamSettings, 'learningRate' | 'weightDecay' | 'decoupled'>, threads?: number): Promise<OnnxTrainer> {
+    const ort = await import('onnxruntime-node');
+    const trainer = new OnnxTrainer(ort, spec, size, { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...adam }, threads);
+    trainer.load(tensors);
+    return trainer;
+  }
+
+  /** Replaces the network's tensors (and, when given, Adam's moments and step). */
+  load(tensors: Map<string, NamedTensor>, moments?: { m: Map<string, Float32Array>; v: Map<string, Float32Array>; step: number; batchesTracked?: number }): void {
+    for (const p of this.parameters) {
+      const t = tensors.get(p.name);
+      if (!t) throw new Error(`the network has no tensor '${p.name}'`);
+      this.values.set(p.name, new this.ort.Tensor('float32', Float32Array.from(t.data), p.shape));
+      if (p.kind !== 'trained') continue;
+      const zeros = () => new Float32Array(t.data.length);
+      this.m.set(p.name, new this.ort.Tensor('float32', moments?.m.get(p.name) ?? zeros(), p.shape));
+      this.v.set(p.name, new this.ort.Tensor('float32', moments?.v.get(p.name) ?? zeros(), p.shape));
+    }
+    this.step = moments?.step ?? 0;
+    this.batchesTracked = moments?.batchesTracked ?? 0;
+  }
+
+  private session(variant: StepVariant, batch: number): Promise<InferenceSession> {
+    const key = `${variant}:${batch}`;
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = createSession(stepGraph(this.spec, batch, this.size, this.size, variant, this.adam), this.threads).then((s) => s.session);
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+
+  /**
+   * One optimiser step over a batch given as micro-batches (their gradients summed, each loss
+   * weighted by its share of the batch). Returns the batch's mean loss.
+   */
+  async trainBatch(micro: MicroBatch[]): Promise<number> {
+    const total = micro.reduce((s, b) => s + b.count, 0);
+    let accumulated: Map<string, Tensor> | undefined;
+    let loss = 0;
+    for (const [i, b] of micro.entries()) {
+      const last = i === micro.length - 1;
+      const variant: StepVariant = micro.length === 1 ? 'step' : i === 0 ? 'first' : last ? 'last' : 'accumulate';
+      const feeds: Record<string, Tensor> = {
+        input: new this.ort.Tensor('float32', b.x, [b.count, this.size, this.size, 3]),
+        labels: this.spec.classes === 1 ? new this.ort.Tensor('float32', Float32Array.from(b.y), [b.count]) : new this.ort.Tensor('int64', BigInt64Array.from(Array.from(b.y, (l) => BigInt(l))), [b.count]),
+        loss_scale: new this.ort.Tensor('float32', Float32Array.of(b.count / total), []),
+      };
+      for (const [name, t] of this.values) feeds[name] = t;
+      if (accumulated) for (const [name, t] of accumulated) feeds[`acc:${name}`] = t;
+      if (variant === 'step' || variant === 'last') {
+        feeds.step = new this.ort.Tensor('float32', Float32Array.of(this.step + 1), []);
+        for (const [name, t] of this.m) feeds[`m:${name}`] = t;
+        for (const [name, t] of this.v) feeds[`v:${name}`] = t;
+      }
+      const out = await (await this.session(variant, b.count)).run(feeds);
+      loss += (out.loss_out!.data as Float32Array)[0]! * (b.count / total);
+      this.batchesTracked++;
+      // Running statistics move with every micro-batch, as in PyTorch.
+      for (const p of this.parameters) if (p.kind === 'running') this.values.set(p.name, out[`new:${p.name}`]!);
+      if (variant === 'first' || variant === 'accumulate') {
+        accumulated = new Map(this.parameters.filter((p) => p.kind === 'trained').map((p) => [p.name, out[`acc_out:${p.name}`]!]));
+        continue;
+      }
+      for (const p of this.parameters) {
+        if (p.kind !== 'trained') continue;
+        this.values.set(p.name, out[`new:${p.name}`]!);
+        this.m.set(p.name, out[`new_m:${p.name}`]!);
+        this.v.set(p.name, out[`new_v:${p.name}`]!);
+      }
+      this.step++;
+    }
+    return loss;
+  }
+
+  /** The network's tensors in torchvision layout (what the pipeline exports and loads). */
+  tensors(): Map<string, NamedTensor> {
+    const out = new Map<string, NamedTensor>();
+    for (const [name, t] of this.values) out.set(name, { shape: [...t.dims], data: t.data as Float32Array });
+    return out;
+  }
+
+  /** Adam's state, for checkpoints. */
+  moments(): { m: Map<string, Float32Array>; v: Map<string, Float32Array>; step: number; batchesTracked: number } {
+    const read = (map: Map<string, Tensor>) => new Map([...map].map(([k, t]) => [k, t.data as Float32Array]));
+    return { m: read(this.m), v: read(this.v), step: this.step, batchesTracked: this.batchesTracked };
+  }
+
+  async release(): Promise<void> {
+    for (const session of this.sessions.values()) await (await session).release();
+    this.sessions.clear();
+  }
+}
