@@ -54,6 +54,10 @@ export interface ModelConfig {
   width_per_group: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'webgpu' | 'cpu';
   inference: 'auto' | 'onnxruntime' | 'tfjs';
+  /** What trains: the onnxruntime training graph or TensorFlow.js (auto: onnxruntime when it loads). */
+  engine: 'auto' | 'onnxruntime' | 'tfjs';
+  /** The onnxruntime execution provider for training. */
+  device: 'cpu' | 'webgpu' | 'cuda';
 }
 
 export interface TrainConfig {

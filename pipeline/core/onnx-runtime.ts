@@ -19,9 +19,13 @@ export function loadOnnxRuntime(): Promise<OnnxRuntime> {
   return runtime;
 }
 
-export async function createSession(model: Uint8Array, threads = availableParallelism()): Promise<{ ort: OnnxRuntime; session: InferenceSession }> {
+/** An onnxruntime execution provider: the CPU's, or a GPU's (webgpu is bundled on Linux x64; cuda needs installing). */
+export type Device = 'cpu' | 'webgpu' | 'cuda';
+
+export async function createSession(model: Uint8Array, threads = availableParallelism(), device: Device = 'cpu'): Promise<{ ort: OnnxRuntime; session: InferenceSession }> {
   const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(model, {
+    executionProviders: device === 'cpu' ? ['cpu'] : [device, 'cpu'],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',

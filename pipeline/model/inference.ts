@@ -37,6 +37,19 @@ export async function chooseEngine(model: Pick<ModelConfig, 'inference' | 'backe
   }
 }
 
+/** What trains: model.engine, where auto means onnxruntime when it loads. */
+export async function chooseTrainingEngine(model: Pick<ModelConfig, 'engine'>, logger?: Logger): Promise<'onnxruntime' | 'tfjs'> {
+  if (model.engine === 'tfjs') return 'tfjs';
+  try {
+    await loadOnnxRuntime();
+    return 'onnxruntime';
+  } catch (error) {
+    if (model.engine === 'onnxruntime') throw error;
+    logger?.warn(`${(error as Error).message}; training runs in TensorFlow.js`);
+    return 'tfjs';
+  }
+}
+
 export async function openForwardNetwork(path: string, model: Pick<ModelConfig, 'inference' | 'backend'>, options: { logger?: Logger } = {}): Promise<ForwardNetwork> {
   if ((await chooseEngine(model, options.logger)) === 'onnxruntime') {
     const net = await OnnxResNet.fromFile(path);

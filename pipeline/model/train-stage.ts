@@ -13,7 +13,7 @@ import { ImageCache } from '../data/image-cache.ts';
 import { initBackend, tf } from './backend.ts';
 import { startingNetwork, startingWeightsFiles } from './weights.ts';
 import { trainNetwork } from './train.ts';
-import { chooseEngine } from './inference.ts';
+import { chooseEngine, chooseTrainingEngine } from './inference.ts';
 import { readSafetensors, serializeSafetensors } from './safetensors.ts';
 import { exportTorchWeights, loadTorchWeights } from './torch-layout.ts';
 
@@ -22,7 +22,7 @@ export const modelFile = (cache: string) => join(cache, 'train', 'model.safetens
 export const trainStage: StageDefinition = {
   name: 'train',
   doc: { reads: 'the image caches, the starting weights', writes: '`.cache/train/model.safetensors` (torchvision layout), `_data/train.json` (loss history, early stopping, weights origin)' },
-  version: 5,
+  version: 6,
   after: ['preprocess'],
   config: (c) => ({ seed: c.seed, model: c.model, train: c.train, augment: c.augment }),
   // The starting weights by content: a changed file, or ImageNet weights that have appeared in a
@@ -51,10 +51,14 @@ export const trainStage: StageDefinition = {
       const parameters = net.model.countParams();
       ctx.logger.info(`  ${backend} backend; ResNet blocks [${net.spec.blocks.join(', ')}], ${(parameters / 1e6).toFixed(1)}M parameters, ${origin.used === 'random' ? 'random initialisation' : `weights from ${origin.path}`}`);
       const started = performance.now();
+      const engine = await chooseTrainingEngine(config.model, ctx.logger);
+      ctx.notes.engine = engine === 'onnxruntime' ? `onnxruntime (${config.model.device})` : `tfjs (${backend})`;
       const { state, resumedFrom } = await trainNetwork({
         net, train, validation, config: config.train, augment: config.augment, seed: config.seed,
         run: ctx.fingerprint, checkpointPath: join(work, 'checkpoint.safetensors'), bestPath, logger: ctx.logger,
         validationEngine: await chooseEngine(config.model, ctx.logger),
+        engine,
+        device: config.model.device,
       });
       const epochsRun = state.epoch - resumedFrom;
       ctx.notes.resumed_from_epoch = resumedFrom;

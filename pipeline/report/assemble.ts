@@ -125,7 +125,7 @@ export function assembleReport(reference: StudyReference, train?: TrainData, eva
       c.clusters.map((s) => ({ ...s, source: c.source, label: c.source === 'clip' ? 'CLIP' : 'ResNet', k: c.k, overall_rate: c.overall_rate, slug: `${c.source}-${s.cluster}` })),
     ),
     difference_interval: DIFFERENCE_INTERVAL,
-    weights_card: train?.weights.card ? [{ markdown: train.weights.card }] : [],
+    weights_card: train?.weights?.card ? [{ markdown: train.weights.card }] : [],
     roc_rows: evaluation?.roc ? evaluation.roc.fpr.map((fpr, i) => ({ fpr, tpr: evaluation.roc!.tpr[i]! })) : [],
     table: evaluation
       ? CLASS_KEYS.map((cls) => {

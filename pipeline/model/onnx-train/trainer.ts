@@ -5,7 +5,7 @@
  * step are kept as the next step's inputs, so no tensor is copied through JavaScript.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { createSession } from '../../core/onnx-runtime.ts';
+import { createSession, type Device } from '../../core/onnx-runtime.ts';
 import type { NamedTensor } from '../safetensors.ts';
 import type { ResNetSpec } from '../resnet.ts';
 import { resnetParameters, type ParameterInfo } from './resnet-grad.ts';
@@ -31,6 +31,8 @@ export class OnnxTrainer {
   step = 0;
   /** Batch-norm forward passes in training mode (torchvision's num_batches_tracked). */
   batchesTracked = 0;
+  /** Why the requested device was not used, when it was not. */
+  fallback: string | undefined;
 
   private constructor(
     private readonly ort: Ort,
@@ -38,13 +40,20 @@ export class OnnxTrainer {
     readonly size: number,
     readonly adam: AdamSettings,
     private readonly threads?: number,
+    readonly device: Device = 'cpu',
   ) {
     this.parameters = resnetParameters(spec);
   }
 
-  static async create(tensors: Map<string, NamedTensor>, spec: ResNetSpec, size: number, adam: Partial<AdamSettings> & Pick<AdamSettings, 'learningRate' | 'weightDecay' | 'decoupled'>, threads?: number): Promise<OnnxTrainer> {
+  static async create(
+    tensors: Map<string, NamedTensor>,
+    spec: ResNetSpec,
+    size: number,
+    adam: Partial<AdamSettings> & Pick<AdamSettings, 'learningRate' | 'weightDecay' | 'decoupled'>,
+    options: { threads?: number; device?: Device } = {},
+  ): Promise<OnnxTrainer> {
     const ort = await import('onnxruntime-node');
-    const trainer = new OnnxTrainer(ort, spec, size, { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...adam }, threads);
+    const trainer = new OnnxTrainer(ort, spec, size, { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...adam }, options.threads, options.device);
     trainer.load(tensors);
     return trainer;
   }
@@ -68,7 +77,15 @@ export class OnnxTrainer {
     const key = `${variant}:${batch}`;
     let session = this.sessions.get(key);
     if (!session) {
-      session = createSession(stepGraph(this.spec, batch, this.size, this.size, variant, this.adam), this.threads).then((s) => s.session);
+      const graph = stepGraph(this.spec, batch, this.size, this.size, variant, this.adam);
+      session = createSession(graph, this.threads, this.device)
+        .catch((error: Error) => {
+          if (this.device === 'cpu') throw error;
+          // The GPU's provider could not start (no adapter, no driver): the CPU's runs the same graph.
+          this.fallback ??= `${this.device} unavailable (${error.message.split('\n')[0]}); training on the CPU`;
+          return createSession(graph, this.threads, 'cpu');
+        })
+        .then((s) => s.session);
       this.sessions.set(key, session);
     }
     return session;
