@@ -16,8 +16,14 @@ import sharp from 'sharp';
 import { createRandom, keyedUniform, normal } from '../pipeline/core/random.ts';
 
 const SEED = 20260427;
-/** Photos kept per class at most: 1,919 photos across 17 garment classes. */
+/** Photos kept per class at most. */
 const PER_CLASS = 140;
+/**
+ * The demo draws from the contributors with the fewest photos until it can hold this many;
+ * the others' photos are left for the demo's pretrained backbone (scripts/pretrain-demo-backbone.ts),
+ * which must share no photo and no contributor with the demo.
+ */
+const DEMO_TARGET = 1500;
 const SHORT_SIDE = 240; // CLIP needs 224
 const NOT_GARMENTS = new Set(['Not sure', 'Other', 'Skip']);
 
@@ -74,6 +80,30 @@ export function simulateListing(row: SourceRow) {
   };
 }
 
+/**
+ * The demo's contributors: smallest first (ties by a seeded hash), added until the demo's
+ * per-class caps hold DEMO_TARGET photos. The few large contributors stay out of the demo, so
+ * most photos remain for the backbone while the demo keeps hundreds of sellers for its split.
+ */
+export function pickDemoContributors(garments: SourceRow[]): Set<string> {
+  const bySender = new Map<string, SourceRow[]>();
+  for (const row of garments) bySender.set(row.sender_id, [...(bySender.get(row.sender_id) ?? []), row]);
+  const order = [...bySender.keys()].sort((a, b) => bySender.get(a)!.length - bySender.get(b)!.length || keyedUniform(SEED, 'demo-sender', a) - keyedUniform(SEED, 'demo-sender', b));
+  const chosen = new Set<string>();
+  const perClass = new Map<string, number>();
+  let capped = 0;
+  for (const sender of order) {
+    if (capped >= DEMO_TARGET) break;
+    chosen.add(sender);
+    for (const row of bySender.get(sender)!) {
+      const count = perClass.get(row.label) ?? 0;
+      perClass.set(row.label, count + 1);
+      if (count < PER_CLASS) capped++;
+    }
+  }
+  return chosen;
+}
+
 async function main() {
   const { values } = parseArgs({ options: { source: { type: 'string' }, out: { type: 'string' } } });
   const source = resolve(values.source ?? '../shared/datasets/clothing-dataset');
@@ -85,10 +115,12 @@ async function main() {
   const withoutRow = [...files].filter((f) => !listed.has(f));
   console.error(`source: ${rows.length} rows, ${files.size} images; ${withoutImage.length} rows without an image and ${withoutRow.length} images without a row are left out`);
 
+  const garments = rows.filter((row) => files.has(row.image) && !NOT_GARMENTS.has(row.label));
+  for (const row of garments) if (!(row.label in CLASS_EFFECT)) throw new Error(`unexpected class ${row.label}`);
+  const demoContributors = pickDemoContributors(garments);
   const byClass = new Map<string, SourceRow[]>();
-  for (const row of rows) {
-    if (!files.has(row.image) || NOT_GARMENTS.has(row.label)) continue;
-    if (!(row.label in CLASS_EFFECT)) throw new Error(`unexpected class ${row.label}`);
+  for (const row of garments) {
+    if (!demoContributors.has(row.sender_id)) continue;
     byClass.set(row.label, [...(byClass.get(row.label) ?? []), row]);
   }
   const chosen: SourceRow[] = [];

@@ -6,8 +6,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initBackend } from '../pipeline/model/backend.ts';
+import { readSafetensors } from '../pipeline/model/safetensors.ts';
+import { startingNetwork } from '../pipeline/model/weights.ts';
+import { exportTorchWeights } from '../pipeline/model/torch-layout.ts';
+import { trainNetwork } from '../pipeline/model/train.ts';
+import { runStages } from '../pipeline/stages.ts';
+import { datasetStage } from '../pipeline/data/stage.ts';
+import { preprocessStage } from '../pipeline/data/preprocess-stage.ts';
+import { ImageCache } from '../pipeline/data/image-cache.ts';
+import { createRecordingLogger } from '../pipeline/core/effects.ts';
+import { defaultConfig } from '../pipeline/core/config.ts';
+import { makeBadCorpus, toCsv } from './helpers/bad-corpus.ts';
+import { makeProject } from './helpers/project.ts';
+
+await initBackend('wasm');
 import { assertDisjoint, backbonePool, holdOutContributors } from '../scripts/demo-backbone/pool.ts';
 
 const backbone = fileURLToPath(new URL('../datasets/demo/backbone.safetensors', import.meta.url));
@@ -37,6 +53,51 @@ test('the backbone pool shares no photo and no contributor with the demo; held-o
   assert.ok(train.every((r) => !held.has(r.sender_id)), 'no contributor on both sides');
 });
 
-test('the committed backbone is small and in torchvision layout', { skip: !existsSync(backbone) && 'no backbone committed yet' }, async () => {
+test('the committed backbone loads as the fine-tuning network (head replaced) and fine-tunes for an epoch', { timeout: 300_000 }, async () => {
+  assert.ok(existsSync(backbone), 'datasets/demo/backbone.safetensors is committed');
   assert.ok((await stat(backbone)).size < 16 * 1024 * 1024);
+  const { tensors, metadata } = await readSafetensors(backbone);
+  assert.equal(tensors.get('fc.weight')!.shape[0], metadata.classes!.split(',').length, 'its own garment head');
+  const loaded = await tinyProject();
+  const { net, origin } = await startingNetwork({ weights: backbone, blocks: [1, 1, 1, 1], widthPerGroup: 16, seed: 0, cacheDir: loaded.resolved.cache, root: loaded.root, logger: createRecordingLogger() });
+  try {
+    assert.equal(origin.used, 'file');
+    assert.match(origin.description!, /garment backbone/);
+    assert.match(origin.card!, /# The demo's pretrained backbone/);
+    assert.equal(net.spec.classes, 1, 'the head is the single sold logit');
+    const exported = await exportTorchWeights(net);
+    for (const name of ['conv1.weight', 'layer3.0.conv2.weight', 'layer4.0.bn3.running_var']) assert.deepEqual(exported.get(name)!.data, tensors.get(name)!.data, name);
+    const config = await defaultConfig();
+    const { state } = await trainNetwork({
+      net,
+      train: await ImageCache.open(loaded.resolved.cache, 'train'),
+      validation: await ImageCache.open(loaded.resolved.cache, 'validation'),
+      config: { ...config.train, epochs: 1, batch_size: 8, micro_batch: 8, learning_rate: 1e-4 },
+      augment: config.augment,
+      seed: 0,
+      run: 'fine-tune',
+      checkpointPath: join(loaded.root, 'checkpoint.safetensors'),
+      bestPath: join(loaded.root, 'best.safetensors'),
+      logger: createRecordingLogger(),
+      engine: 'onnxruntime',
+    });
+    assert.equal(state.history.length, 1);
+    assert.ok(Number.isFinite(state.history[0]!.val_loss));
+    const after = await exportTorchWeights(net);
+    assert.notDeepEqual(after.get('conv1.weight')!.data, tensors.get('conv1.weight')!.data, 'the backbone was fine-tuned, not frozen');
+  } finally {
+    net.model.dispose();
+  }
 });
+
+/** 36 photos through the real dataset and preprocess stages at 32 px (the backbone is convolutional). */
+async function tinyProject() {
+  const loaded = await makeProject({
+    dataset: { manifest: 'data/manifest.csv', images: 'data/images', columns: { group: 'group' }, train_per_class: 100, validation_per_class: 100, validation_fraction: 0.3 },
+    preprocess: { size: 32 },
+  });
+  const corpus = await makeBadCorpus(join(loaded.root, 'data'), 36);
+  await writeFile(join(loaded.root, 'data/manifest.csv'), toCsv(corpus.rows, ['id', 'image', 'sold', 'group']));
+  await runStages([datasetStage, preprocessStage], loaded, { logger: createRecordingLogger() });
+  return loaded;
+}
