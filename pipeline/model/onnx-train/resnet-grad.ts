@@ -120,7 +120,8 @@ export function addTrainingPass(g: GraphBuilder, spec: ResNetSpec, batch: number
     const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, g.scalar(EPSILON)])])]);
     const xhat = g.mul(centred, inv);
     const gamma = channel(`${name}.weight`);
-    const y = g.add(g.mul(xhat, gamma), channel(`${name}.bias`));
+    // y = gamma * xhat + beta in one pass: inference-mode BatchNormalization over xhat (mean 0, var 1 - eps).
+    const y = g.op('BatchNormalization', [xhat, `${name}.weight`, `${name}.bias`, g.floats(Array(c).fill(0)), g.floats(Array(c).fill(1 - EPSILON))], [{ name: 'epsilon', f: EPSILON }]);
     // PyTorch: running = (1 - momentum) running + momentum batch, the variance unbiased.
     const flat = (t: string) => g.reshape(t, [c]);
     running.set(`${name}.running_mean`, g.add(g.scale(`${name}.running_mean`, 1 - MOMENTUM), g.scale(flat(mean), MOMENTUM)));

@@ -49,6 +49,9 @@ export function stepGraph(spec: ResNetSpec, batch: number, height: number, width
   // Adam's bias corrections for this step number: 1 - beta^t.
   const correction = (beta: number) => g.op('Sub', [g.scalar(1), g.op('Pow', [g.scalar(beta), 'step'])]);
   const [c1, c2] = updating ? [correction(adam.beta1), correction(adam.beta2)] : ['', ''];
+  const rootC2 = updating ? g.op('Sqrt', [c2]) : '';
+  const epsScaled = updating ? g.mul(g.scalar(adam.epsilon), rootC2) : '';
+  const stepSize = updating ? g.op('Div', [g.mul(g.scalar(adam.learningRate), rootC2), c1]) : '';
   for (const p of trained) {
     let grad = grads.get(p.name);
     if (!grad) throw new Error(`no gradient for ${p.name}`);
@@ -63,9 +66,9 @@ export function stepGraph(spec: ResNetSpec, batch: number, height: number, width
     if (adam.weightDecay > 0 && adam.decoupled) w = g.scale(p.name, 1 - adam.learningRate * adam.weightDecay);
     const m = g.op('Add', [g.scale(`m:${p.name}`, adam.beta1), g.scale(grad, 1 - adam.beta1)], [], `new_m:${p.name}`);
     const v = g.op('Add', [g.scale(`v:${p.name}`, adam.beta2), g.scale(g.mul(grad, grad), 1 - adam.beta2)], [], `new_v:${p.name}`);
-    // w - lr / c1 * m / (sqrt(v) / sqrt(c2) + eps), as PyTorch orders it.
-    const denominator = g.add(g.op('Div', [g.op('Sqrt', [v]), g.op('Sqrt', [c2])]), g.scalar(adam.epsilon));
-    const stepSize = g.op('Div', [g.scalar(adam.learningRate), c1]);
+    // PyTorch's w - lr / c1 * m / (sqrt(v) / sqrt(c2) + eps), with sqrt(c2) moved onto the
+    // scalars (w - lr sqrt(c2) / c1 * m / (sqrt(v) + eps sqrt(c2))): one pass over the tensor fewer.
+    const denominator = g.add(g.op('Sqrt', [v]), epsScaled);
     g.op('Sub', [w, g.mul(g.op('Div', [m, denominator]), stepSize)], [], `new:${p.name}`);
     for (const prefix of ['new:', 'new_m:', 'new_v:']) g.output(`${prefix}${p.name}`, p.shape);
   }
