@@ -2,19 +2,15 @@
  * The commands of `study`, each a thin wrapper that parses options, loads what it needs and
  * calls the stage or library function that does the work.
  */
-import { createRequire } from 'node:module';
 import type { Logger } from './core/effects.ts';
 import { defaultConfig, loadConfig } from './core/config.ts';
-import { FileError, StudyError } from './core/errors.ts';
+import { StudyError } from './core/errors.ts';
 import { enumOption, integerOption, numberOption, optionalIntegerOption, UsageError } from './core/options.ts';
-import { readFile } from 'node:fs/promises';
-import { BACKENDS, type BackendName } from './model/backend-names.ts';
-import type { ModelConfig, StudyConfig } from './core/config-types.ts';
+import { configOrDefaults, engineOption, fileList, readJson, readNumberRows, requireOption, versions } from './command-inputs.ts';
 import { runStages, writeRunManifest } from './stages.ts';
 import { studyStages } from './graph.ts';
 import { buildSite, serveSite } from './site/build.ts';
 import { checkData, checkReport, requireUsable } from './data/check.ts';
-import { jpegTurboStatus } from './data/jpeg-turbo.ts';
 
 export interface CommandInput {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -40,79 +36,6 @@ export interface Command {
 const backendOptionSpec: OptionSpec = { type: 'string', valueName: 'NAME', description: 'forward engine: auto, onnxruntime, or a TensorFlow.js backend (tensorflow, wasm, webgpu, cpu)' };
 
 const configOption: OptionSpec = { type: 'string', valueName: 'FILE', description: 'study configuration (default study.config.json)' };
-
-function versions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  const out: Record<string, string> = { node: process.versions.node };
-  for (const pkg of ['@11ty/eleventy', 'vega', 'vega-lite', 'sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) {
-    try {
-      out[pkg] = (require(`${pkg}/package.json`) as { version: string }).version;
-    } catch {
-      // Packages whose exports hide package.json are simply not listed.
-    }
-  }
-  out.study = (require('../package.json') as { version: string }).version;
-  const jpeg = jpegTurboStatus();
-  if (jpeg.version) out['libjpeg-turbo (addon)'] = jpeg.version;
-  return out;
-}
-
-function requireOption(values: CommandInput['values'], name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
-  return value;
-}
-
-function backendOption(values: CommandInput['values']): BackendName | 'auto' {
-  const value = (values.backend as string | undefined) ?? 'auto';
-  if (value !== 'auto' && !(BACKENDS as string[]).includes(value)) throw new UsageError(`--backend must be auto, ${BACKENDS.join(', ')}; got '${value}'`);
-  return value as BackendName | 'auto';
-}
-
-/** --backend for forward-only commands: `onnxruntime` or a TensorFlow.js backend; otherwise the config's engine. */
-function engineOption(values: CommandInput['values'], config?: StudyConfig): Pick<ModelConfig, 'inference' | 'backend'> {
-  const value = values.backend as string | undefined;
-  if (value === 'onnxruntime') return { inference: 'onnxruntime', backend: config?.model.backend ?? 'auto' };
-  if (value === undefined || value === 'auto') return { inference: config?.model.inference ?? 'auto', backend: config?.model.backend ?? 'auto' };
-  return { inference: 'tfjs', backend: backendOption(values) };
-}
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new FileError(path, `cannot read (${(error as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new FileError(path, `not valid JSON (${(error as Error).message})`);
-  }
-}
-
-/** The --config file's settings, or the defaults when none is given. */
-async function configOrDefaults(values: CommandInput['values']) {
-  return values.config ? (await loadConfig(values.config as string)).config : defaultConfig();
-}
-
-/** A repeatable file option plus the positional arguments after it. */
-function fileList(values: CommandInput['values'], positionals: string[], name: string): string[] {
-  return [...((values[name] as string[] | undefined) ?? []), ...positionals];
-}
-
-
-/** An array of equal-length number arrays (embeddings), with a clear message otherwise. */
-async function readNumberRows(path: string): Promise<number[][]> {
-  const rows = await readJson(path);
-  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) throw new FileError(path, 'expected a non-empty array of number arrays');
-  const width = (rows[0] as unknown[]).length;
-  rows.forEach((r, i) => {
-    if ((r as unknown[]).length !== width) throw new FileError(path, `row ${i} has ${(r as unknown[]).length} values, row 0 has ${width}`);
-    if (!(r as unknown[]).every((v) => typeof v === 'number' && Number.isFinite(v))) throw new FileError(path, `row ${i} holds a value that is not a finite number`);
-  });
-  return rows as number[][];
-}
 
 export const commands: Record<string, Command> = {
   build: {
@@ -308,7 +231,8 @@ export const commands: Record<string, Command> = {
       seed: { type: 'string', valueName: 'S', description: 'seed (default 0)' },
     },
     async run({ values }) {
-      const { Matrix, kmeans, elbow } = await import('./cluster/kmeans.ts');
+      const { Matrix, kmeans } = await import('./cluster/kmeans.ts');
+      const { elbow } = await import('./cluster/elbow.ts');
       const x = Matrix.from(await readNumberRows(requireOption(values, 'input')));
       const restarts = integerOption(values.restarts, 'restarts', 10, 1);
       const seed = integerOption(values.seed, 'seed', 0, 0);

@@ -10,10 +10,11 @@
  * `<cache>/stages/<name>.json` is written last, so an interrupted stage simply runs again.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
-import { TEMPORARY_PREFIX, temporaryPathFor, writeFileSynced, writeJsonAtomic } from './core/atomic.ts';
+import { temporaryPathFor, writeFileSynced, writeJsonAtomic } from './core/atomic.ts';
+import { acquireLock, sweepTemporaries } from './core/run-lock.ts';
 import { StudyError } from './core/errors.ts';
 import { FileHashes } from './core/file-hashes.ts';
 import type { Logger } from './core/effects.ts';
@@ -283,49 +284,6 @@ async function fingerprintInputs(paths: string[], root: string, hashes: FileHash
     result[key] = await hashes.fingerprint(path);
   }
   return result;
-}
-
-/** Removes temporary files a killed run left in `dir` (non-recursive). */
-/** Removes every `.tmp-*` file or folder under `dir`, at any depth. */
-async function sweepTemporaries(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.name.startsWith(TEMPORARY_PREFIX)) await rm(path, { force: true, recursive: true });
-    else if (entry.isDirectory()) await sweepTemporaries(path);
-  }
-}
-
-/**
- * One pipeline run per project at a time: `<cache>/run.lock` holds the running process's pid.
- * A lock whose process is gone (killed) is taken over.
- */
-async function acquireLock(cache: string): Promise<() => Promise<void>> {
-  const path = join(cache, 'run.lock');
-  await mkdir(cache, { recursive: true });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(holder) && holder > 0 && processIsAlive(holder)) {
-      throw new StudyError(`another study run (pid ${holder}) is working in this project; wait for it, or remove ${path} if that process is not a study run`);
-    }
-    await rm(path, { force: true });
-  }
-  throw new StudyError(`cannot take the run lock ${path}`);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -16,7 +16,8 @@ import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
 import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
-import { elbow, kmeans, Matrix, normaliseRow } from './kmeans.ts';
+import { kmeans, Matrix, normaliseRow } from './kmeans.ts';
+import { elbow } from './elbow.ts';
 import { tsne } from './tsne.ts';
 import { salesByCluster } from './sales.ts';
 

@@ -1,0 +1,87 @@
+/**
+ * What the commands share: reading their options and input files with messages that name the
+ * option or file, and the versions a build records.
+ */
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { defaultConfig, loadConfig } from './core/config.ts';
+import { FileError } from './core/errors.ts';
+import { UsageError } from './core/options.ts';
+import { BACKENDS, type BackendName } from './model/backend-names.ts';
+import type { ModelConfig, StudyConfig } from './core/config-types.ts';
+import { jpegTurboStatus } from './data/jpeg-turbo.ts';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+export function versions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const out: Record<string, string> = { node: process.versions.node };
+  for (const pkg of ['@11ty/eleventy', 'vega', 'vega-lite', 'sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) {
+    try {
+      out[pkg] = (require(`${pkg}/package.json`) as { version: string }).version;
+    } catch {
+      // Packages whose exports hide package.json are simply not listed.
+    }
+  }
+  out.study = (require('../package.json') as { version: string }).version;
+  const jpeg = jpegTurboStatus();
+  if (jpeg.version) out['libjpeg-turbo (addon)'] = jpeg.version;
+  return out;
+}
+
+export function requireOption(values: Values, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+export function backendOption(values: Values): BackendName | 'auto' {
+  const value = (values.backend as string | undefined) ?? 'auto';
+  if (value !== 'auto' && !(BACKENDS as string[]).includes(value)) throw new UsageError(`--backend must be auto, ${BACKENDS.join(', ')}; got '${value}'`);
+  return value as BackendName | 'auto';
+}
+
+/** --backend for forward-only commands: `onnxruntime` or a TensorFlow.js backend; otherwise the config's engine. */
+export function engineOption(values: Values, config?: StudyConfig): Pick<ModelConfig, 'inference' | 'backend'> {
+  const value = values.backend as string | undefined;
+  if (value === 'onnxruntime') return { inference: 'onnxruntime', backend: config?.model.backend ?? 'auto' };
+  if (value === undefined || value === 'auto') return { inference: config?.model.inference ?? 'auto', backend: config?.model.backend ?? 'auto' };
+  return { inference: 'tfjs', backend: backendOption(values) };
+}
+
+export async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FileError(path, `cannot read (${(error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FileError(path, `not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** The --config file's settings, or the defaults when none is given. */
+export async function configOrDefaults(values: Values) {
+  return values.config ? (await loadConfig(values.config as string)).config : defaultConfig();
+}
+
+/** A repeatable file option plus the positional arguments after it. */
+export function fileList(values: Values, positionals: string[], name: string): string[] {
+  return [...((values[name] as string[] | undefined) ?? []), ...positionals];
+}
+
+
+/** An array of equal-length number arrays (embeddings), with a clear message otherwise. */
+export async function readNumberRows(path: string): Promise<number[][]> {
+  const rows = await readJson(path);
+  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) throw new FileError(path, 'expected a non-empty array of number arrays');
+  const width = (rows[0] as unknown[]).length;
+  rows.forEach((r, i) => {
+    if ((r as unknown[]).length !== width) throw new FileError(path, `row ${i} has ${(r as unknown[]).length} values, row 0 has ${width}`);
+    if (!(r as unknown[]).every((v) => typeof v === 'number' && Number.isFinite(v))) throw new FileError(path, `row ${i} holds a value that is not a finite number`);
+  });
+  return rows as number[][];
+}
