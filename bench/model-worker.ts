@@ -1,9 +1,10 @@
 /**
  * One model measurement in its own process (so peak RSS is its own):
  *   tsx bench/model-worker.ts BACKEND ARCH SIZE BATCH MODE STEPS
- * ARCH resnet50 | demo; MODE train | forward. BACKEND onnxruntime: forward through the ONNX
- * graph of the same network (onnxruntime-node). Prints one JSON line.
+ * ARCH resnet50 | demo; MODE train | forward. BACKEND onnxruntime: the same network as ONNX
+ * graphs in onnxruntime-node (forward, or the training-step graph with Adam). Prints one JSON line.
  */
+import { OnnxTrainer } from '../pipeline/model/onnx-train/trainer.ts';
 import { OnnxResNet } from '../pipeline/model/onnx-resnet.ts';
 import { exportTorchWeights } from '../pipeline/model/torch-layout.ts';
 import { initBackend, tf, type BackendName } from '../pipeline/model/backend.ts';
@@ -21,7 +22,9 @@ const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().r
 
 await initBackend(backend === 'onnxruntime' ? 'wasm' : (backend as BackendName));
 const net = buildResNet(arch === 'resnet50' ? RESNET50 : specFromConfig([1, 1, 1, 1], 16), 1);
-const onnx = backend === 'onnxruntime' ? await OnnxResNet.fromTensors(await exportTorchWeights(net), 'bench') : undefined;
+const onnx = backend === 'onnxruntime' && mode !== 'train' ? await OnnxResNet.fromTensors(await exportTorchWeights(net), 'bench') : undefined;
+const trainer = backend === 'onnxruntime' && mode === 'train' ? await OnnxTrainer.create(await exportTorchWeights(net), net.spec, size, { learningRate: 1e-4, weightDecay: 1e-4, decoupled: false }) : undefined;
+const trainInput = trainer ? ((await tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 5).data()) as Float32Array) : undefined;
 const input = onnx ? ((await tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 5).data()) as Float32Array) : undefined;
 const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 5);
 const y = tf.ones([batch, 1]);
@@ -29,7 +32,9 @@ const trainable = new Map(net.model.trainableWeights.map((w) => [w.originalName,
 const adam = new Adam({ learningRate: 1e-4, weightDecay: 1e-4, decoupled: false });
 
 const step = async () => {
-  if (onnx) {
+  if (trainer) {
+    await trainer.trainBatch([{ x: trainInput!, y: new Float32Array(batch).fill(1), count: batch }]);
+  } else if (onnx) {
     await onnx.run(input!, [batch, size, size, 3]);
   } else if (mode === 'train') {
     const { value, grads } = tf.variableGrads(() => bceWithLogits((net.model.apply(x, { training: true }) as tf.Tensor[])[0]!, y), [...trainable.values()]);

@@ -23,7 +23,7 @@ export function resultsMarkdown(bench: Pick<BenchResults, 'machine' | 'quick' | 
   return [
     `Measured ${bench.date.slice(0, 10)} on ${bench.machine}${bench.quick ? ' (--quick)' : ''}.`,
     '',
-    '| work | ours | anchor | ours / anchor | note |',
+    '| work | ours | anchor | speed vs anchor (above 1: ours faster) | note |',
     '|---|---|---|---|---|',
     ...bench.rows.map((r) => `| ${r.work} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.note ?? ''} |`),
   ].join('\n');
