@@ -7,6 +7,9 @@ import type { ClassName } from './data/labels.ts';
 import type { NearDuplicate, Problem, ProblemReason } from './data/types.ts';
 import type { Side } from './data/split.ts';
 import type { Evaluation } from './evaluate/evaluate.ts';
+import type { Decoder } from './data/preprocess.ts';
+import type { AugmentConfig, TrainConfig } from './core/config-types.ts';
+import type { ClusterSales } from './cluster/sales.ts';
 
 export interface DataFileHeader {
   schema: number;
@@ -57,7 +60,7 @@ export interface PreprocessData {
   failed: Problem[];
   mean_rgb: [number, number, number];
   /** Photos each decoder produced (libjpeg-turbo hands unusual JPEGs and other formats to sharp). */
-  decoders: Record<import('./data/preprocess.ts').Decoder, number>;
+  decoders: Record<Decoder, number>;
 }
 
 /** `_data/train.json`, written by the `train` stage (schema 1). */
@@ -75,8 +78,8 @@ export interface TrainData {
   image_size: number;
   train_images: number;
   validation_images: number;
-  settings: import('./core/config-types.ts').TrainConfig;
-  augment: import('./core/config-types.ts').AugmentConfig;
+  settings: TrainConfig;
+  augment: AugmentConfig;
   history: { epoch: number; train_loss: number; val_loss: number; val_accuracy: number }[];
   epochs_run: number;
   best_epoch: number;
@@ -138,7 +141,7 @@ export interface ClusterData {
   k_method: 'knee' | 'no_knee_fallback' | 'configured';
   inertia: number;
   overall_rate: number;
-  clusters: (import('./cluster/sales.ts').ClusterSales & {
+  clusters: (ClusterSales & {
     sheet: string;
     sheet_images: number;
     top_categories: { category: string; count: number }[];
@@ -168,22 +171,25 @@ interface ModelSummary {
   report: Evaluation['report'];
 }
 
+/** The metadata-only model: a summary plus what it was fed. */
+export interface MetadataModel extends ModelSummary {
+  /** Every feature, as `column=value` for one-hot ones. */
+  features: string[];
+  /** The manifest columns the features came from. */
+  columns: string[];
+  /** Columns left out by `baselines.exclude`. */
+  excluded: string[];
+}
+
 /** `_data/baselines.json`, written by the `baselines` stage (schema 1). */
 export interface BaselinesData {
   resnet: ModelSummary;
   /** Logistic regression on the manifest's metadata; null when the manifest has none. */
-  metadata: (ModelSummary & {
-    /** Every feature, as `column=value` for one-hot ones. */
-    features: string[];
-    /** The manifest columns the features came from. */
-    columns: string[];
-    /** Columns left out by `baselines.exclude`. */
-    excluded: string[];
-  }) | null;
+  metadata: MetadataModel | null;
   /** Logistic regression on CLIP embeddings; null when CLIP did not run. */
   clip_probe: ModelSummary | null;
   /** The models that ran, in table order. */
-  models: ModelSummary[];
+  models: (ModelSummary | MetadataModel)[];
   /** Chart rows: model x metric with 95% bootstrap intervals. */
   rows: { model: string; metric: string; value: number; lo: number; hi: number }[];
   /** The model that scores highest on `best_by`. */
@@ -191,3 +197,96 @@ export interface BaselinesData {
   /** ROC AUC when every model has one; otherwise accuracy, which all have. */
   best_by: 'roc_auc' | 'accuracy';
 }
+
+/** A chart row of precision, recall or F1 for one class and one source (this build, the study). */
+export interface MetricRow {
+  source: string;
+  class: string;
+  metric: string;
+  value: number;
+}
+
+export interface Verdict {
+  /** better | worse | indistinguishable: where the 95% interval of accuracy lies against chance. */
+  against_chance: 'better' | 'worse' | 'indistinguishable';
+  /** barely | modestly | clearly (how far the point estimate is from chance), or null. */
+  strength: 'barely' | 'modestly' | 'clearly' | null;
+  chance: number;
+  /** One sentence, for the prose. */
+  sentence: string;
+}
+
+/** `_data/report.json`, written by the `report` stage: what the narrative needs, chart-ready. */
+export interface ReportData {
+  study_metrics: MetricRow[];
+  /** What always guessing the larger class scores on the study's validation set. */
+  study_chance: number;
+  /** This build's and the study's metrics side by side. */
+  comparison: MetricRow[];
+  verdict: Verdict | null;
+  loss_rows: { epoch: number; split: 'train' | 'validation'; loss: number }[];
+  confusion_rows: { actual: string; predicted: string; count: number; share: number }[];
+  roc_rows: { fpr: number; tpr: number }[];
+  /** Per embedding source: chart rows for the elbow and the sell-through bars. */
+  clusters: Record<string, {
+    elbow: { k: number; inertia: number; chosen: boolean }[];
+    sales: { cluster: number; size: number; sold_rate: number; lo: number; hi: number; p_holm: number | null; overall: number }[];
+    /** Clusters whose sell-through differs from the rest after Holm's correction. */
+    significant: number;
+    /** Clusters with no test (an empty side, or all or none sold). */
+    untestable: number;
+    lowest_rate: number;
+    highest_rate: number;
+  }>;
+  /** One entry per cluster of every source: what its generated page shows. */
+  cluster_pages: (ClusterData['clusters'][number] & { source: string; label: string; k: number; overall_rate: number; slug: string })[];
+  /** The starting weights' card (one page), or none. */
+  weights_card: { markdown: string }[];
+  /** How the cluster pages' difference intervals are computed, in words. */
+  difference_interval: string;
+  /** Each class's metrics as table rows: class, precision, recall, f1, support. */
+  table: { class: string; precision: number; recall: number; f1: number; support: number }[];
+}
+
+/** One stage's line in `_data/run.json` (for a cached stage: the run that made its outputs). */
+export interface RunStage {
+  name: string;
+  fingerprint: string;
+  status: 'ran' | 'cached' | 'skipped';
+  seconds: number;
+  finished_at: string | null;
+  versions?: Record<string, string>;
+  notes?: Record<string, unknown>;
+}
+
+/** `_data/run.json`, written after the stages by the runner: the one `_data` file that records times. */
+export interface RunData {
+  schema: number;
+  /** The TensorFlow.js backend a stage used, or null. */
+  backend: string | null;
+  config_hash: string;
+  seed: number;
+  /** Every setting the pipeline ran with, defaults included. */
+  config: Record<string, unknown>;
+  stages: RunStage[];
+  versions: Record<string, string>;
+  version_changes: { stage: string; package: string; made_with: string | null; now: string | null }[];
+}
+
+/**
+ * Which type each `_data/<name>.json` file holds: its JSON Schema (generated from these types
+ * into contract-schemas.json by scripts/contract-schemas.ts) is checked before the file is written.
+ */
+export const DATA_FILE_TYPES: Record<string, string> = {
+  dataset: 'DatasetData',
+  preprocess: 'PreprocessData',
+  train: 'TrainData',
+  evaluate: 'EvaluateData',
+  gradcam: 'GradcamData',
+  clusters_resnet: 'ClusterData',
+  clusters_clip: 'ClusterData',
+  clip: 'ClipData',
+  baselines: 'BaselinesData',
+  report: 'ReportData',
+  run: 'RunData',
+};

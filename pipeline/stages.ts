@@ -16,6 +16,8 @@ import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
 import { temporaryPathFor, writeFileSynced, writeJsonAtomic } from './core/atomic.ts';
 import { acquireLock, sweepTemporaries } from './core/run-lock.ts';
 import { StudyError } from './core/errors.ts';
+import { assertContract } from './core/data-contract.ts';
+import type { RunData } from './contracts.ts';
 import { FileHashes } from './core/file-hashes.ts';
 import type { Logger } from './core/effects.ts';
 import type { LoadedConfig, StudyConfig } from './core/config-types.ts';
@@ -243,8 +245,10 @@ function createContext(
     outputPath,
     writeFile,
     notes: {},
-    writeData: (name, schema, value) =>
-      writeFile(join(loaded.resolved.data, `${name}.json`), JSON.stringify({ schema, run: fingerprint, ...value }, null, 2) + '\n'),
+    writeData: (name, schema, value) => {
+      assertContract(name, value);
+      return writeFile(join(loaded.resolved.data, `${name}.json`), JSON.stringify({ schema, run: fingerprint, ...value }, null, 2) + '\n');
+    },
   };
 }
 
@@ -300,7 +304,7 @@ export async function writeRunManifest(loaded: LoadedConfig, reports: StageRepor
           .filter((pkg) => r.versions![pkg] !== versions[pkg])
           .map((pkg) => ({ stage: r.name, package: pkg, made_with: r.versions![pkg] ?? null, now: versions[pkg] ?? null })),
   );
-  await writeJsonAtomic(join(loaded.resolved.data, 'run.json'), {
+  const run: RunData = {
     schema: 2,
     backend,
     config_hash: hashValue(loaded.config),
@@ -309,5 +313,7 @@ export async function writeRunManifest(loaded: LoadedConfig, reports: StageRepor
     stages: reports,
     versions,
     version_changes,
-  });
+  };
+  assertContract('run', run);
+  await writeJsonAtomic(join(loaded.resolved.data, 'run.json'), run);
 }

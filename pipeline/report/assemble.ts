@@ -2,18 +2,11 @@
  * Shapes what the narrative needs from the other stages' outputs: chart-ready rows and
  * wording that follows from the numbers (never written in advance). Pure.
  */
-import type { ClusterData, EvaluateData, TrainData } from '../contracts.ts';
+import type { ClusterData, EvaluateData, MetricRow, ReportData, TrainData, Verdict } from '../contracts.ts';
 import { DIFFERENCE_INTERVAL } from '../cluster/sales.ts';
 
 export interface StudyReference {
   report: Record<string, { precision: number; recall: number; 'f1-score': number; support?: number } | number>;
-}
-
-export interface MetricRow {
-  source: string;
-  class: string;
-  metric: string;
-  value: number;
 }
 
 const CLASS_KEYS = ['not_sold', 'sold', 'macro avg', 'weighted avg'];
@@ -26,16 +19,6 @@ function metricRows(report: Record<string, unknown>, source: string): MetricRow[
     for (const metric of ['precision', 'recall', 'f1-score']) rows.push({ source, class: cls, metric, value: entry[metric]! });
   }
   return rows;
-}
-
-export interface Verdict {
-  /** better | worse | indistinguishable: where the 95% interval of accuracy lies against chance. */
-  against_chance: 'better' | 'worse' | 'indistinguishable';
-  /** barely | modestly | clearly (how far the point estimate is from chance), or null. */
-  strength: 'barely' | 'modestly' | 'clearly' | null;
-  chance: number;
-  /** One sentence, for the prose. */
-  sentence: string;
 }
 
 /** The verdict follows from the bootstrap interval of accuracy, not from an expectation. */
@@ -54,37 +37,6 @@ export function verdictFrom(evaluation: EvaluateData): Verdict {
       ? `An accuracy of ${f(accuracy)} ${interval} cannot be told apart from the ${f(chance)} that always guessing the larger class would score.`
       : `An accuracy of ${f(accuracy)} ${interval} is ${strength} ${against_chance === 'better' ? 'better' : 'worse'} than the ${f(chance)} that always guessing the larger class would score.`;
   return { against_chance, strength, chance, sentence };
-}
-
-export interface ReportData {
-  study_metrics: MetricRow[];
-  /** What always guessing the larger class scores on the study's validation set. */
-  study_chance: number;
-  /** This build's and the study's metrics side by side. */
-  comparison: MetricRow[];
-  verdict: Verdict | null;
-  loss_rows: { epoch: number; split: 'train' | 'validation'; loss: number }[];
-  confusion_rows: { actual: string; predicted: string; count: number; share: number }[];
-  roc_rows: { fpr: number; tpr: number }[];
-  /** Per embedding source: chart rows for the elbow and the sell-through bars. */
-  clusters: Record<string, {
-    elbow: { k: number; inertia: number; chosen: boolean }[];
-    sales: { cluster: number; size: number; sold_rate: number; lo: number; hi: number; p_holm: number | null; overall: number }[];
-    /** Clusters whose sell-through differs from the rest after Holm's correction. */
-    significant: number;
-    /** Clusters with no test (an empty side, or all or none sold). */
-    untestable: number;
-    lowest_rate: number;
-    highest_rate: number;
-  }>;
-  /** One entry per cluster of every source: what its generated page shows. */
-  cluster_pages: (ClusterData['clusters'][number] & { source: string; label: string; k: number; overall_rate: number; slug: string })[];
-  /** The starting weights' card (one page), or none. */
-  weights_card: { markdown: string }[];
-  /** How the cluster pages' difference intervals are computed, in words. */
-  difference_interval: string;
-  /** Each class's metrics as table rows: class, precision, recall, f1, support. */
-  table: { class: string; precision: number; recall: number; f1: number; support: number }[];
 }
 
 export function assembleReport(reference: StudyReference, train?: TrainData, evaluation?: EvaluateData, clusterData: ClusterData[] = []): ReportData {
