@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createConsoleLogger } from './core/effects.ts';
-import { errorMessage, isStudyError, StudyError } from './core/errors.ts';
+import { errorMessage, isStudyError } from './core/errors.ts';
 import { UsageError } from './core/options.ts';
 import { commands, type Command } from './commands.ts';
 

@@ -251,8 +251,11 @@ export interface ReportData {
 /** One stage's line in `_data/run.json` (for a cached stage: the run that made its outputs). */
 export interface RunStage {
   name: string;
+  /** The stages whose outputs it reads (pipeline/graph.ts). */
+  after: string[];
   fingerprint: string;
   status: 'ran' | 'cached' | 'skipped';
+  /** For a cached stage, the seconds, date and versions of the run that made its outputs. */
   seconds: number;
   finished_at: string | null;
   versions?: Record<string, string>;

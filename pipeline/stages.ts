@@ -17,7 +17,7 @@ import { temporaryPathFor, writeFileSynced, writeJsonAtomic } from './core/atomi
 import { acquireLock, sweepTemporaries } from './core/run-lock.ts';
 import { StudyError } from './core/errors.ts';
 import { assertContract } from './core/data-contract.ts';
-import type { RunData } from './contracts.ts';
+import type { RunData, RunStage } from './contracts.ts';
 import { FileHashes } from './core/file-hashes.ts';
 import type { Logger } from './core/effects.ts';
 import type { LoadedConfig, StudyConfig } from './core/config-types.ts';
@@ -69,16 +69,8 @@ export interface StageRecord {
   outputs: Record<string, { size: number; mtimeMs: number; sha256: string }>;
 }
 
-export interface StageReport {
-  name: string;
-  fingerprint: string;
-  status: 'ran' | 'cached' | 'skipped';
-  /** For a cached stage, the seconds, date and versions of the run that made its outputs. */
-  seconds: number;
-  finished_at: string | null;
-  versions?: Record<string, string>;
-  notes?: Record<string, unknown>;
-}
+/** What the runner reports of each stage: its line in `_data/run.json` (contracts.ts). */
+export type StageReport = RunStage;
 
 export interface RunOptions {
   force?: boolean;
@@ -151,14 +143,14 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
 
     if (fresh && !(options.force && selected)) {
       records.set(stage.name, previous);
-      reports.push({ name: stage.name, fingerprint, status: 'cached', seconds: previous.seconds, finished_at: previous.finished_at ?? null, versions: previous.versions, notes: previous.notes });
+      reports.push({ name: stage.name, after: stage.after ?? [], fingerprint, status: 'cached', seconds: previous.seconds, finished_at: previous.finished_at ?? null, versions: previous.versions, notes: previous.notes });
       options.logger.info(`[cached] ${stage.name}`);
       continue;
     }
     if (!selected) {
       // Outside --only: leave it as it is, but downstream still needs its last outputs.
       if (previous && (await refreshOutputs(previous, loaded.root))) records.set(stage.name, previous);
-      reports.push({ name: stage.name, fingerprint, status: 'skipped', seconds: 0, finished_at: null });
+      reports.push({ name: stage.name, after: stage.after ?? [], fingerprint, status: 'skipped', seconds: 0, finished_at: null });
       options.logger.info(`[skipped] ${stage.name} (--only ${options.only})`);
       continue;
     }
@@ -206,7 +198,7 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
     await stage.afterCommit?.(loaded);
     records.set(stage.name, record);
-    reports.push({ name: stage.name, fingerprint: record.fingerprint, status: 'ran', seconds: record.seconds, finished_at: record.finished_at!, versions: record.versions, notes: context.notes });
+    reports.push({ name: stage.name, after: stage.after ?? [], fingerprint: record.fingerprint, status: 'ran', seconds: record.seconds, finished_at: record.finished_at!, versions: record.versions, notes: context.notes });
     options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
   }
   return reports;

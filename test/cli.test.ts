@@ -49,7 +49,10 @@ test('study build twice: the second run runs no stage; a Markdown edit re-render
   // The Methods page's stage table: name, status, seconds, date made, fingerprint.
   const stageRows = async () => {
     const html = await readFile(join(loaded.resolved.site, 'methods/index.html'), 'utf8');
-    return [...html.matchAll(/<tr>\s*<td>([a-z-]+)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>/g)].map((m) => m.slice(1));
+    const rows = [...html.matchAll(/<tr>\s*<td>([a-z-]+)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>/g)].map((m) => m.slice(1));
+    // The flow comes from pipeline/graph.ts: each stage beside the stages it reads.
+    assert.equal(rows.find((r) => r[0] === 'baselines')?.[1], 'dataset, evaluate, embed-clip');
+    return rows.map(([name, , status, seconds, made]) => [name, status, seconds, made]);
   };
   const before = await stageRows();
   assert.equal(before.length, firstJson.stages.length);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../pipeline/model/backend.ts';
@@ -14,14 +14,9 @@ import { readSafetensors } from '../pipeline/model/safetensors.ts';
 import { startingNetwork } from '../pipeline/model/weights.ts';
 import { exportTorchWeights } from '../pipeline/model/torch-layout.ts';
 import { trainNetwork } from '../pipeline/model/train.ts';
-import { runStages } from '../pipeline/stages.ts';
-import { datasetStage } from '../pipeline/data/stage.ts';
-import { preprocessStage } from '../pipeline/data/preprocess-stage.ts';
-import { ImageCache } from '../pipeline/data/image-cache.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
 import { defaultConfig } from '../pipeline/core/config.ts';
-import { makeBadCorpus, toCsv } from './helpers/bad-corpus.ts';
-import { makeProject } from './helpers/project.ts';
+import { tinyCaches } from './helpers/tiny-caches.ts';
 
 await initBackend('wasm');
 import { assertDisjoint, backbonePool, holdOutContributors } from '../scripts/demo-backbone/pool.ts';
@@ -58,7 +53,7 @@ test('the committed backbone loads as the fine-tuning network (head replaced) an
   assert.ok((await stat(backbone)).size < 16 * 1024 * 1024);
   const { tensors, metadata } = await readSafetensors(backbone);
   assert.equal(tensors.get('fc.weight')!.shape[0], metadata.classes!.split(',').length, 'its own garment head');
-  const loaded = await tinyProject();
+  const { loaded, train, validation } = await tinyCaches();
   const { net, origin } = await startingNetwork({ weights: backbone, blocks: [1, 1, 1, 1], widthPerGroup: 16, seed: 0, cacheDir: loaded.resolved.cache, root: loaded.root, logger: createRecordingLogger() });
   try {
     assert.equal(origin.used, 'file');
@@ -70,8 +65,8 @@ test('the committed backbone loads as the fine-tuning network (head replaced) an
     const config = await defaultConfig();
     const { state } = await trainNetwork({
       net,
-      train: await ImageCache.open(loaded.resolved.cache, 'train'),
-      validation: await ImageCache.open(loaded.resolved.cache, 'validation'),
+      train,
+      validation,
       config: { ...config.train, epochs: 1, batch_size: 8, micro_batch: 8, learning_rate: 1e-4 },
       augment: config.augment,
       seed: 0,
@@ -89,15 +84,3 @@ test('the committed backbone loads as the fine-tuning network (head replaced) an
     net.model.dispose();
   }
 });
-
-/** 36 photos through the real dataset and preprocess stages at 32 px (the backbone is convolutional). */
-async function tinyProject() {
-  const loaded = await makeProject({
-    dataset: { manifest: 'data/manifest.csv', images: 'data/images', columns: { group: 'group' }, train_per_class: 100, validation_per_class: 100, validation_fraction: 0.3 },
-    preprocess: { size: 32 },
-  });
-  const corpus = await makeBadCorpus(join(loaded.root, 'data'), 36);
-  await writeFile(join(loaded.root, 'data/manifest.csv'), toCsv(corpus.rows, ['id', 'image', 'sold', 'group']));
-  await runStages([datasetStage, preprocessStage], loaded, { logger: createRecordingLogger() });
-  return loaded;
-}

@@ -5,7 +5,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, tf } from '../pipeline/model/backend.ts';
 import { Adam } from '../pipeline/model/adam.ts';
@@ -14,14 +14,11 @@ import { buildResNet } from '../pipeline/model/resnet.ts';
 import { specFromConfig } from '../pipeline/model/weights.ts';
 import { trainNetwork } from '../pipeline/model/train.ts';
 import { exportTorchWeights } from '../pipeline/model/torch-layout.ts';
-import { runStages } from '../pipeline/stages.ts';
-import { datasetStage } from '../pipeline/data/stage.ts';
-import { preprocessStage } from '../pipeline/data/preprocess-stage.ts';
 import { ImageCache, imageCachePaths } from '../pipeline/data/image-cache.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
 import { defaultConfig } from '../pipeline/core/config.ts';
-import { makeBadCorpus, toCsv } from './helpers/bad-corpus.ts';
-import { makeProject, makeTempDir } from './helpers/project.ts';
+import { tinyCaches } from './helpers/tiny-caches.ts';
+import { makeTempDir } from './helpers/project.ts';
 import { assertArrayClose } from './helpers/tolerance.ts';
 
 const reference = JSON.parse(await readFile(new URL('./fixtures/reference/torch-reference.json', import.meta.url), 'utf8'));
@@ -64,18 +61,6 @@ test('softmax cross-entropy and its gradient match PyTorch CrossEntropyLoss, sta
   assert.ok(Math.abs(softmaxCrossEntropyValue(ce.logits.flat(), ce.labels, 4) - ce.loss) < 1e-5);
   tf.dispose([logits, labels, value, z, ...Object.values(grads)]);
 });
-
-/** A tiny training set: 36 photos through the real dataset and preprocess stages at 32 px. */
-async function tinyCaches() {
-  const loaded = await makeProject({
-    dataset: { manifest: 'data/manifest.csv', images: 'data/images', columns: { group: 'group' }, train_per_class: 100, validation_per_class: 100, validation_fraction: 0.3 },
-    preprocess: { size: 32 },
-  });
-  const corpus = await makeBadCorpus(join(loaded.root, 'data'), 36);
-  await writeFile(join(loaded.root, 'data/manifest.csv'), toCsv(corpus.rows, ['id', 'image', 'sold', 'group']));
-  await runStages([datasetStage, preprocessStage], loaded, { logger: createRecordingLogger() });
-  return { loaded, train: await ImageCache.open(loaded.resolved.cache, 'train'), validation: await ImageCache.open(loaded.resolved.cache, 'validation') };
-}
 
 const tinySpec = specFromConfig([1, 1, 1, 1], 4);
 
