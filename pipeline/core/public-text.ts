@@ -7,9 +7,15 @@
 import { homedir } from 'node:os';
 import { sep } from 'node:path';
 
+/** `folder` as a whole path: not the start of a longer name (/tmp/x in /tmp/x2). */
+function folderPattern(folder: string): RegExp {
+  const escaped = folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(escaped + String.raw`(?![^/\s"'<>)\]])`, 'g');
+}
+
 export function withoutMachinePaths(text: string, root: string): string {
-  let out = text.split(root + sep).join('').split(root).join('.');
+  let out = text.split(root + sep).join('').replace(folderPattern(root), '.');
   const home = homedir();
-  if (home.length > 1) out = out.split(home + sep).join('~' + sep).split(home).join('~');
+  if (home.length > 1) out = out.split(home + sep).join('~' + sep).replace(folderPattern(home), '~');
   return out;
 }
