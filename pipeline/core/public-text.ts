@@ -10,7 +10,7 @@ import { sep } from 'node:path';
 /** `folder` as a whole path: not the start of a longer name (/tmp/x in /tmp/x2). */
 function folderPattern(folder: string): RegExp {
   const escaped = folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(escaped + String.raw`(?![^/\s"'<>)\]])`, 'g');
+  return new RegExp(escaped + String.raw`(?![\w-]|\.[\w-])`, 'g');
 }
 
 export function withoutMachinePaths(text: string, root: string): string {
