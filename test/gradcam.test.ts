@@ -62,3 +62,20 @@ test('study gradcam prints the layer, the targets and raw maps; photos get an ov
   assert.deepEqual([JSON.parse(photo.stdout).maps[0].length, JSON.parse(photo.stdout).maps[0][0].length], [2, 2]);
   assert.equal((await read(join(dir, 'overlay.png'))).subarray(1, 4).toString(), 'PNG');
 });
+
+test('an overlay colours where the map is strong, smoothly, over the whole photo', async () => {
+  const { overlayHeatmap } = await import('../pipeline/explain/overlay.ts');
+  const size = 64;
+  const grey = new Uint8Array(size * size * 3).fill(128);
+  // Strongest at the bottom-right cell of a 4x4 map, nothing at the top-left.
+  const map = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0.5, 0.5], [0, 0, 0.5, 1]];
+  const out = await overlayHeatmap(grey, map, { size });
+  const pixel = (x: number, y: number) => Array.from(out.subarray((y * size + x) * 3, (y * size + x) * 3 + 3));
+  const distance = (a: number[]) => Math.hypot(a[0]! - 128, a[1]! - 128, a[2]! - 128);
+  assert.ok(distance(pixel(size - 1, size - 1)) > distance(pixel(0, 0)) + 40, 'hot corner coloured, cold corner near the photo');
+  // No row is unlike its neighbours (a channel mix-up striped every other row).
+  for (let y = 1; y < size - 1; y++) {
+    const [a, b, c] = [pixel(40, y - 1), pixel(40, y), pixel(40, y + 1)];
+    assert.ok(Math.abs(b[0]! - (a[0]! + c[0]!) / 2) <= 12, `row ${y} breaks the gradient: ${a} ${b} ${c}`);
+  }
+});

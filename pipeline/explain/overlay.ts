@@ -30,10 +30,14 @@ export interface OverlayOptions {
 /** `photo`: size x size x 3 RGB bytes. Returns size x size x 3 RGB bytes. */
 export async function overlayHeatmap(photo: Uint8Array, map: number[][], options: OverlayOptions): Promise<Buffer> {
   const { bytes, width, height } = mapToBytes(map);
+  // One channel out: sharp's raw output of a one-channel image is RGB unless asked otherwise,
+  // which read as one channel striped the overlays.
   const up = await sharp(Buffer.from(bytes), { raw: { width, height, channels: 1 } })
     .resize(options.size, options.size, { fit: 'fill', kernel: 'linear' })
+    .extractChannel(0)
     .raw()
     .toBuffer();
+  if (up.length !== options.size * options.size) throw new Error(`heatmap upsampling gave ${up.length} bytes for ${options.size}x${options.size}`);
   const alpha = options.alpha ?? 0.5;
   const out = Buffer.alloc(options.size * options.size * 3);
   for (let p = 0; p < options.size * options.size; p++) {

@@ -32,7 +32,7 @@ const NAMES: CamTarget[] = ['not_sold', 'sold'];
 export const gradcamStage: StageDefinition = {
   name: 'gradcam',
   doc: { reads: 'the model, the predictions', writes: '`assets/generated/gradcam/*.jpg` (overlays), `_data/gradcam.json`' },
-  version: 2,
+  version: 3,
   after: ['evaluate', 'train', 'preprocess'],
   config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference }),
   async run(ctx) {
