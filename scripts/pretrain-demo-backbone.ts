@@ -3,7 +3,7 @@
  * clothing-dataset photos that share no photo and no contributor with the demo, so the demo can
  * fine-tune a pretrained network as the study did with ImageNet, without downloading anything.
  *
- *   npx tsx scripts/pretrain-demo-backbone.ts [--source ../shared/datasets/clothing-dataset]
+ *   npx tsx scripts/pretrain-demo-backbone.ts [--source ../shared/datasets/clothing-dataset] [--size 64]
  *
  * Seeded and resumable (a checkpoint after every epoch under .cache/backbone/; run it again
  * after a kill). Writes datasets/demo/backbone.safetensors (torchvision layout, float32, with
@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { createConsoleLogger } from '../pipeline/core/effects.ts';
+import { integerOption } from '../pipeline/core/options.ts';
 import { hashValue } from '../pipeline/core/hash.ts';
 import { writeFileAtomic } from '../pipeline/core/atomic.ts';
 import { defaultConfig } from '../pipeline/core/config.ts';
@@ -40,7 +41,8 @@ export const BACKBONE = {
   train: { epochs: 40, patience: 8, batch_size: 32, micro_batch: 32, learning_rate: 0.001, weight_decay: 0.0001 },
 };
 
-const { values } = parseArgs({ options: { source: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { source: { type: 'string' }, out: { type: 'string' }, size: { type: 'string' } } });
+if (values.size) BACKBONE.size = integerOption(values.size, 'size', BACKBONE.size, 32, 512);
 const root = resolve(new URL('..', import.meta.url).pathname);
 const source = resolve(values.source ?? join(root, '../shared/datasets/clothing-dataset'));
 const out = resolve(values.out ?? join(root, 'datasets/demo'));
@@ -83,7 +85,8 @@ async function preprocess(side: 'train' | 'validation', rows: SourceRow[]): Prom
 
 const trainCache = await preprocess('train', train);
 const heldOutCache = await preprocess('validation', heldOut);
-const backend = await initBackend('auto');
+await initBackend('auto');
+const backend = 'onnxruntime (training graph)';
 const net = buildResNet({ ...specFromConfig(BACKBONE.blocks, BACKBONE.width_per_group), classes: classes.length }, BACKBONE.seed);
 const config = await defaultConfig();
 const bestPath = join(work, 'work', 'best.safetensors');
@@ -106,6 +109,7 @@ const { state, resumedFrom } = await trainNetwork({
   bestPath,
   logger,
   validationEngine: 'onnxruntime',
+  engine: 'onnxruntime',
   afterEpoch: () => writeFileAtomic(timing, JSON.stringify({ run, seconds: earlier + (performance.now() - started) / 1000 })),
 });
 const seconds = earlier + (performance.now() - started) / 1000;

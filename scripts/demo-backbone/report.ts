@@ -50,7 +50,7 @@ ${f.backbone.size}x${f.backbone.size} photos (the demo's size), the pipeline's o
 rate ${t.learning_rate}, weight decay ${t.weight_decay}), batches of ${t.batch_size}, at most ${t.epochs} epochs with early
 stopping after ${t.patience} without a better held-out loss, seed ${f.backbone.seed}, from random initialisation.
 ${f.state.epoch} epochs ran${f.state.stopped_early ? ' (stopped early)' : ''}; the best, epoch ${f.state.best_epoch}, is kept. Training took
-${(f.seconds / 60).toFixed(1)} minutes on this machine's two CPU cores (TensorFlow.js ${f.backend} backend)${f.resumedFrom > 0 ? `, resumed after epoch ${f.resumedFrom}` : ''}.
+${(f.seconds / 60).toFixed(1)} minutes on this machine's two CPU cores (${f.backend})${f.resumedFrom > 0 ? `, resumed after epoch ${f.resumedFrom}` : ''}.
 
 ## Result
 Top-1 accuracy on the held-out contributors: **${pct(f.best.val_accuracy)}** (cross-entropy ${f.best.val_loss.toFixed(3)}),
