@@ -17,6 +17,7 @@ import { temporaryPathFor, writeFileSynced, writeJsonAtomic } from './core/atomi
 import { acquireLock, sweepTemporaries } from './core/run-lock.ts';
 import { StudyError } from './core/errors.ts';
 import { assertContract } from './core/data-contract.ts';
+import { declaredPaths, recordingView, undeclared } from './core/config-audit.ts';
 import type { RunData, RunStage } from './contracts.ts';
 import { FileHashes } from './core/file-hashes.ts';
 import type { Logger } from './core/effects.ts';
@@ -32,6 +33,8 @@ export interface StageDefinition {
   after?: string[];
   /** The slice of the configuration this stage reads (include the seed if it uses it). */
   config?: (config: StudyConfig) => unknown;
+  /** Settings it reads that change how fast it runs, never what it writes (not fingerprinted). */
+  tuning?: string[];
   /** External files or folders read (absolute paths); folders are fingerprinted by listing. */
   inputs?: (loaded: LoadedConfig) => string[];
   run: (context: StageContext) => Promise<void>;
@@ -79,6 +82,8 @@ export interface RunOptions {
   logger: Logger;
   /** Package versions of this run, kept in each stage's record. */
   versions?: Record<string, string>;
+  /** Fail a stage that reads a configuration key outside its declared slice (tests turn this on). */
+  strictConfig?: boolean;
   /** Test hook: called after a stage's outputs are staged and before any is renamed. */
   beforeCommit?: (stage: string) => Promise<void> | void;
 }
@@ -158,9 +163,15 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     options.logger.info(`[${previous ? (previous.fingerprint === fingerprint ? 'forced' : 'stale') : 'missing'}] ${stage.name}: running`);
     const started = performance.now();
     const staged = new Map<string, string>(); // final path -> temporary path
-    const context = createContext(stage, loaded, fingerprint, options.logger, staged);
+    const reads = new Set<string>();
+    const context = createContext(stage, options.strictConfig ? auditedConfig(loaded, reads) : loaded, fingerprint, options.logger, staged);
     try {
       await stage.run(context);
+      if (options.strictConfig) {
+        const declared = stage.config ? declaredPaths(stage.config as (c: never) => unknown, loaded.config) : new Set<string>();
+        const outside = undeclared(reads, new Set([...declared, ...(stage.tuning ?? [])]));
+        if (outside.length) throw new StudyError(`stage '${stage.name}' read ${outside.join(', ')}, outside its declared configuration slice: a change there would not re-run it`);
+      }
     } catch (error) {
       await Promise.all([...staged.values()].map((tmp) => rm(tmp, { force: true })));
       throw error;
@@ -202,6 +213,11 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
   }
   return reports;
+}
+
+/** The loaded configuration with its settings behind a view that records what is read. */
+function auditedConfig(loaded: LoadedConfig, reads: Set<string>): LoadedConfig {
+  return { ...loaded, config: recordingView(loaded.config, reads) };
 }
 
 function createContext(

@@ -35,7 +35,8 @@ async function htmlPages(dir: string, prefix = ''): Promise<Map<string, string>>
 // when that hook ends.
 loaded = await makeSiteProject({ dataset: { simulated_labels: true } });
 before(async () => {
-  await runStages(studyStages, loaded, { logger: createRecordingLogger() });
+  // strictConfig: a stage that reads a setting outside its declared slice fails the run.
+  await runStages(studyStages, loaded, { logger: createRecordingLogger(), strictConfig: true });
   await buildSite(loaded, createRecordingLogger());
   data = {};
   for (const name of await readdir(loaded.resolved.data)) {

@@ -336,3 +336,22 @@ test('the train stage fingerprints the starting weights it would read', async ()
   assert.ok(files[0]!.startsWith(imagenet.resolved.cache) && files.every((f) => f.endsWith('model.safetensors')));
   assert.deepEqual(trainStage.inputs!(await makeProject({ model: { weights: 'none' } })), []);
 });
+
+test('strictConfig: a stage reading a setting outside its declared slice fails, naming the key', async () => {
+  const loaded = await makeProject();
+  const stage = (read: (c: LoadedConfig['config']) => unknown, tuning?: string[]): StageDefinition => ({
+    name: 'reader',
+    version: 1,
+    config: (c) => ({ size: c.preprocess.size, dataset: c.dataset }),
+    tuning,
+    run: async (ctx) => {
+      read(ctx.config);
+      await ctx.writeData('reader', 1, {});
+    },
+  });
+  const strict = (s: StageDefinition) => runStages([s], loaded, { logger: createRecordingLogger(), strictConfig: true, force: true });
+  await strict(stage((c) => [c.preprocess.size, c.dataset.columns.group, c.dataset.max_pixels]));
+  await assert.rejects(strict(stage((c) => c.preprocess.fit)), /stage 'reader' read preprocess\.fit, outside its declared configuration slice/);
+  await assert.rejects(strict(stage((c) => c.seed)), /read seed, outside/);
+  await strict(stage((c) => c.preprocess.concurrency, ['preprocess.concurrency']));
+});

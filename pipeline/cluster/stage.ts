@@ -33,7 +33,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
     },
     version: 5,
     after: [`embed-${source}`, 'dataset'],
-    config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined }),
+    config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined, max_pixels: c.dataset.max_pixels }),
     async run(ctx) {
       const { loaded, config } = ctx;
       const c = config.cluster;

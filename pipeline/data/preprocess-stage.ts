@@ -24,6 +24,7 @@ export const preprocessStage: StageDefinition = {
   after: ['dataset'],
   // the decoder this machine will use, not the choice: installing the addon reprocesses
   config: (c) => ({ size: c.preprocess.size, fit: c.preprocess.fit, max_pixels: c.dataset.max_pixels, decoder: resolveDecoder(c.preprocess.decoder) }),
+  tuning: ['preprocess.concurrency'],
   async run(ctx) {
     const { loaded, config } = ctx;
     const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as Record<Side, Listing[]>;

@@ -18,6 +18,7 @@ export const datasetStage: StageDefinition = {
   version: 5,
   // Concurrency changes speed, not results: it is not part of the fingerprint.
   config: (c) => ({ seed: c.seed, dataset: c.dataset }),
+  tuning: ['preprocess.concurrency'],
   inputs: (loaded) => [loaded.resolved.manifest, loaded.resolved.images],
   async run(ctx) {
     const { config, loaded } = ctx;

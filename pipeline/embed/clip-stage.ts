@@ -30,6 +30,7 @@ export const embedClipStage: StageDefinition = {
   version: 3,
   after: ['dataset'],
   config: (c) => ({ clip: { model: c.clip.model, dtype: c.clip.dtype }, max_pixels: c.dataset.max_pixels }),
+  tuning: ['clip.batch_size'],
   // The model's files are an input: once a model appears in the cache, the stage runs again.
   inputs: (loaded) => [modelLocation(loaded)],
   async run(ctx) {

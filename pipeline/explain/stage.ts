@@ -34,7 +34,7 @@ export const gradcamStage: StageDefinition = {
   doc: { reads: 'the model, the predictions', writes: '`assets/generated/gradcam/*.jpg` (overlays), `_data/gradcam.json`' },
   version: 3,
   after: ['evaluate', 'train', 'preprocess'],
-  config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference }),
+  config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference, max_pixels: c.dataset.max_pixels }),
   async run(ctx) {
     const { loaded, config } = ctx;
     const { threshold, predictions } = JSON.parse(await readFile(predictionsFile(loaded.resolved.cache), 'utf8')) as { threshold: number; predictions: Prediction[] };
