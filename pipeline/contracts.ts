@@ -10,6 +10,7 @@ import type { Evaluation } from './evaluate/evaluate.ts';
 import type { Decoder } from './data/preprocess.ts';
 import type { AugmentConfig, TrainConfig } from './core/config-types.ts';
 import type { ClusterSales } from './cluster/sales.ts';
+import type { Listing } from './data/types.ts';
 
 export interface DataFileHeader {
   schema: number;
@@ -293,3 +294,32 @@ export const DATA_FILE_TYPES: Record<string, string> = {
   report: 'ReportData',
   run: 'RunData',
 };
+
+// ---- files the stages hand each other in the cache (not published) ----
+
+/** `<cache>/dataset/split.json`, written by `dataset`: the chosen listings of each side. */
+export interface SplitFile {
+  schema: number;
+  run: string;
+  train: Listing[];
+  validation: Listing[];
+}
+
+/** One validation photo's prediction. */
+export interface Prediction {
+  id: string;
+  image: string;
+  /** 1 = sold. */
+  label: number;
+  /** Probability of sold. */
+  score: number;
+  category: string | null;
+}
+
+/** `<cache>/evaluate/predictions.json`, written by `evaluate`. */
+export interface PredictionsFile {
+  schema: number;
+  run: string;
+  threshold: number;
+  predictions: Prediction[];
+}

@@ -15,7 +15,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
 import { temporaryPathFor, writeFileSynced, writeJsonAtomic } from './core/atomic.ts';
 import { acquireLock, sweepTemporaries } from './core/run-lock.ts';
-import { StudyError } from './core/errors.ts';
+import { FileError, StudyError } from './core/errors.ts';
+import { STAGE_FILES, type StageFileContents, type StageFileName } from './stage-files.ts';
 import { assertContract } from './core/data-contract.ts';
 import { declaredPaths, recordingView, undeclared } from './core/config-audit.ts';
 import type { RunData, RunStage } from './contracts.ts';
@@ -57,6 +58,10 @@ export interface StageContext {
   outputPath(path: string): string;
   /** Facts about this run for `_data/run.json` (backend, weights origin, timings...). */
   notes: Record<string, unknown>;
+  /** An upstream stage's JSON file, parsed (the stage must run after its writer). */
+  read<K extends keyof StageFileContents>(name: K): Promise<StageFileContents[K]>;
+  /** Where an upstream stage's file is, for files read by other means (weights, raw features). */
+  path(name: StageFileName): string;
 }
 
 /** What the runner remembers of a stage's last completed run. */
@@ -215,6 +220,15 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
   return reports;
 }
 
+/** A stage file's path, refused unless the reading stage runs after its writer (so it is fingerprinted). */
+function upstreamPath(stage: StageDefinition, name: StageFileName, loaded: LoadedConfig): string {
+  const writer = STAGE_FILES[name].stage;
+  if (!(stage.after ?? []).includes(writer)) {
+    throw new StudyError(`stage '${stage.name}' reads ${name}, written by '${writer}', without running after it: add '${writer}' to its 'after' so the file is part of its fingerprint`);
+  }
+  return STAGE_FILES[name].path(loaded.resolved.cache);
+}
+
 /** The loaded configuration with its settings behind a view that records what is read. */
 function auditedConfig(loaded: LoadedConfig, reads: Set<string>): LoadedConfig {
   return { ...loaded, config: recordingView(loaded.config, reads) };
@@ -253,6 +267,21 @@ function createContext(
     outputPath,
     writeFile,
     notes: {},
+    path: (name) => upstreamPath(stage, name, loaded),
+    read: async (name) => {
+      const path = upstreamPath(stage, name, loaded);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        throw new FileError(path, `cannot read ${name}, written by the ${STAGE_FILES[name].stage} stage (${(error as Error).message}); run 'study build --force --only ${STAGE_FILES[name].stage}'`);
+      }
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        throw new FileError(path, `${name}, written by the ${STAGE_FILES[name].stage} stage, is not valid JSON (${(error as Error).message}); run 'study build --force --only ${STAGE_FILES[name].stage}'`);
+      }
+    },
     writeData: (name, schema, value) => {
       assertContract(name, value);
       return writeFile(join(loaded.resolved.data, `${name}.json`), JSON.stringify({ schema, run: fingerprint, ...value }, null, 2) + '\n');

@@ -355,3 +355,25 @@ test('strictConfig: a stage reading a setting outside its declared slice fails, 
   await assert.rejects(strict(stage((c) => c.seed)), /read seed, outside/);
   await strict(stage((c) => c.preprocess.concurrency, ['preprocess.concurrency']));
 });
+
+test("a stage reads another stage's file through the runner, and only from a stage it runs after", async () => {
+  const loaded = await makeProject();
+  const { stageFile } = await import('../pipeline/stage-files.ts');
+  const writer: StageDefinition = {
+    name: 'dataset',
+    version: 1,
+    run: async (ctx) => ctx.writeFile(stageFile('split', loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: [], validation: [{ id: 'a' }] })),
+  };
+  let seen: unknown;
+  const reader = (after: string[]): StageDefinition => ({
+    name: 'reader',
+    version: 1,
+    after,
+    run: async (ctx) => {
+      seen = (await ctx.read('split')).validation.map((l) => l.id);
+    },
+  });
+  await runStages([writer, reader(['dataset'])], loaded, { logger: createRecordingLogger() });
+  assert.deepEqual(seen, ['a']);
+  await assert.rejects(runStages([writer, reader([])], loaded, { logger: createRecordingLogger(), force: true }), /stage 'reader' reads split, written by 'dataset', without running after it/);
+});

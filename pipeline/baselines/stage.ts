@@ -9,8 +9,6 @@
 import { readFile } from 'node:fs/promises';
 import type { StageDefinition } from '../stages.ts';
 import type { BaselinesData, EvaluateData } from '../contracts.ts';
-import { splitFile } from '../data/stage.ts';
-import type { Listing } from '../data/types.ts';
 import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
 import { evaluatePredictions } from '../evaluate/evaluate.ts';
 import { fitLogistic, predictProbability } from './logistic.ts';
@@ -42,7 +40,7 @@ export const baselinesStage: StageDefinition = {
   config: (c) => ({ columns: c.dataset.columns, exclude: c.baselines.exclude }),
   async run(ctx) {
     const { loaded, config } = ctx;
-    const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as { train: Listing[]; validation: Listing[] };
+    const split = await ctx.read('split');
     const yTrain = split.train.map((l) => (l.label === 'sold' ? 1 : 0));
     const yValidation = split.validation.map((l) => (l.label === 'sold' ? 1 : 0));
 

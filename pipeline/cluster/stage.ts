@@ -4,16 +4,14 @@
  * with intervals and Holm-corrected tests, a sample sheet per cluster and a thumbnail per
  * point for the map's tooltips. Writes `_data/clusters_<source>.json` and pictures.
  */
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { StageDefinition } from '../stages.ts';
 import type { ClusterData } from '../contracts.ts';
 import { keyedUniform } from '../core/random.ts';
 import { StudyError } from '../core/errors.ts';
-import { splitFile } from '../data/stage.ts';
 import { resolveImagePath } from '../data/image-path.ts';
-import type { Listing } from '../data/types.ts';
 import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
 import { kmeans, Matrix, normaliseRow } from './kmeans.ts';
@@ -61,7 +59,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       const result = override ? await kmeans(space, k, { restarts: c.restarts, seed: config.seed }) : curve.result;
       const sales = salesByCluster(result.labels, index.labels, k);
 
-      const listings = new Map((JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')).validation as Listing[]).map((l) => [l.id, l]));
+      const listings = new Map((await ctx.read('split')).validation.map((l) => [l.id, l]));
       const realRoot = await realpath(loaded.resolved.images);
       const mode = config.site.thumbnails;
       const assets = loaded.resolved.assets;

@@ -4,18 +4,17 @@
  * stays bounded whatever the split's size.
  */
 import { createWriteStream } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
 import type { PreprocessData } from '../contracts.ts';
 import { mapOrdered } from '../core/concurrency.ts';
 import { FileError } from '../core/errors.ts';
-import { splitFile } from './stage.ts';
 import { decodePhoto, resolveDecoder, type Decoder } from './preprocess.ts';
 import { resolveImagePath } from './image-path.ts';
 import { imageCachePaths, type ImageCacheIndex } from './image-cache.ts';
-import { SIDES, type Side } from './split.ts';
-import type { Listing, Problem } from './types.ts';
+import { SIDES } from './split.ts';
+import type { Problem } from './types.ts';
 
 export const preprocessStage: StageDefinition = {
   name: 'preprocess',
@@ -27,7 +26,7 @@ export const preprocessStage: StageDefinition = {
   tuning: ['preprocess.concurrency'],
   async run(ctx) {
     const { loaded, config } = ctx;
-    const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as Record<Side, Listing[]>;
+    const split = await ctx.read('split');
     const realRoot = await realpath(loaded.resolved.images).catch(() => {
       throw new FileError(loaded.resolved.images, 'images folder not found');
     });

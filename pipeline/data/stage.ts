@@ -5,12 +5,12 @@
  */
 import { basename, join, relative } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
+import { stageFile } from '../stage-files.ts';
 import { checkData, requireUsable } from './check.ts';
 import { splitListings } from './split.ts';
 import { summariseDataset } from './summary.ts';
 
 export const DATASET_SCHEMA = 1;
-export const splitFile = (cache: string) => join(cache, 'dataset', 'split.json');
 
 export const datasetStage: StageDefinition = {
   name: 'dataset',
@@ -50,7 +50,7 @@ export const datasetStage: StageDefinition = {
       requested: { train: d.train_per_class, validation: d.validation_per_class },
     });
     await ctx.writeData('dataset', DATASET_SCHEMA, summary);
-    await ctx.writeFile(splitFile(loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: split.train, validation: split.validation }));
+    await ctx.writeFile(stageFile('split', loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: split.train, validation: split.validation }));
     await ctx.writeFile(join(loaded.resolved.cache, 'dataset', 'problems.json'), JSON.stringify({ schema: 1, run: ctx.fingerprint, problems: check.problems, near_duplicates: check.near_duplicates, leaks_removed: split.leaks_removed }));
     ctx.logger.info(`  ${check.usable}/${check.rows} rows usable; train ${split.train.length}, validation ${split.validation.length} (${split.per_class.train} + ${split.per_class.validation} per class)`);
   },

@@ -5,14 +5,13 @@
  * `_data/clip.json` with the reason and how to enable it, and the report marks CLIP as not run.
  */
 import { existsSync } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
 import type { ClipData } from '../contracts.ts';
 import type { LoadedConfig } from '../core/config-types.ts';
 import { errorMessage } from '../core/errors.ts';
 import { withoutMachinePaths } from '../core/public-text.ts';
-import { splitFile } from '../data/stage.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
 import { clipPixels, CLIP_DEFAULT, loadClip, type ClipModel } from './clip.ts';
@@ -53,7 +52,7 @@ export const embedClipStage: StageDefinition = {
       ctx.notes.clip = 'not run';
       return;
     }
-    const split = JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')) as { train: Listing[]; validation: Listing[] };
+    const split = await ctx.read('split');
     const realRoot = await realpath(loaded.resolved.images);
     let dim = 0;
     try {

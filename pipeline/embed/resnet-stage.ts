@@ -7,7 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import type { StageDefinition } from '../stages.ts';
 import { imageCachePaths, type ImageCacheIndex } from '../data/image-cache.ts';
-import { featuresFile } from '../evaluate/stage.ts';
 import { embeddingPaths, type EmbeddingIndex } from './store.ts';
 
 export const embedResnetStage: StageDefinition = {
@@ -18,9 +17,9 @@ export const embedResnetStage: StageDefinition = {
   async run(ctx) {
     const { cache } = ctx.loaded.resolved;
     const validation = JSON.parse(await readFile(imageCachePaths(cache, 'validation').index, 'utf8')) as ImageCacheIndex;
-    const features = await readFile(featuresFile(cache));
+    const features = await readFile(ctx.path('features'));
     const dim = features.byteLength / 4 / Math.max(1, validation.count);
-    if (!Number.isInteger(dim)) throw new Error(`${featuresFile(cache)}: ${features.byteLength} bytes are not ${validation.count} float32 rows`);
+    if (!Number.isInteger(dim)) throw new Error(`${ctx.path('features')}: ${features.byteLength} bytes are not ${validation.count} float32 rows`);
     const paths = embeddingPaths(cache, 'resnet');
     const index: EmbeddingIndex = { schema: 1, ids: validation.ids, images: validation.images, labels: validation.labels, dim };
     await ctx.writeFile(paths.data, features);

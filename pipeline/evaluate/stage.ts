@@ -4,21 +4,15 @@
  * accuracy) and `<cache>/evaluate/predictions.json` (one score per validation image, for
  * Grad-CAM and the report), plus the pass's pooled features (`features.f32`, for embed-resnet).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
+import { stageFile } from '../stage-files.ts';
 import type { EvaluateData } from '../contracts.ts';
 import { ImageCache } from '../data/image-cache.ts';
-import { splitFile } from '../data/stage.ts';
-import type { Listing } from '../data/types.ts';
-import { modelFile } from '../model/train-stage.ts';
 import { forwardCache, openForwardNetwork } from '../model/inference.ts';
 import { bceWithLogitsValue } from '../model/loss.ts';
 import { evaluatePredictions } from './evaluate.ts';
 
-export const predictionsFile = (cache: string) => join(cache, 'evaluate', 'predictions.json');
 /** The same forward pass's pooled features, float32 [images x dim] in cache order (embed-resnet stores them). */
-export const featuresFile = (cache: string) => join(cache, 'evaluate', 'features.f32');
 const THRESHOLD = 0.5;
 
 export const evaluateStage: StageDefinition = {
@@ -29,7 +23,7 @@ export const evaluateStage: StageDefinition = {
   config: (c) => ({ backend: c.model.backend, inference: c.model.inference }),
   async run(ctx) {
     const { loaded } = ctx;
-    const net = await openForwardNetwork(modelFile(loaded.resolved.cache), ctx.config.model, { logger: ctx.logger });
+    const net = await openForwardNetwork(ctx.path('model'), ctx.config.model, { logger: ctx.logger });
     ctx.notes.inference = net.engine;
     const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
     try {
@@ -41,7 +35,7 @@ export const evaluateStage: StageDefinition = {
       const scores = Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
       const evaluation = evaluatePredictions(yTrue, { scores, threshold: THRESHOLD });
       for (const warning of evaluation.warnings) ctx.logger.warn(warning);
-      const listings = new Map((JSON.parse(await readFile(splitFile(loaded.resolved.cache), 'utf8')).validation as Listing[]).map((l) => [l.id, l]));
+      const listings = new Map((await ctx.read('split')).validation.map((l) => [l.id, l]));
       const predictions = cache.index.ids.map((id, i) => ({ id, image: cache.index.images[i]!, label: yTrue[i]!, score: scores[i]!, category: listings.get(id)?.category ?? null }));
       const data: EvaluateData = {
         threshold: THRESHOLD,
@@ -52,8 +46,8 @@ export const evaluateStage: StageDefinition = {
         score_histogram: histogram(predictions),
       };
       await ctx.writeData('evaluate', 1, data);
-      await ctx.writeFile(featuresFile(loaded.resolved.cache), new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
-      await ctx.writeFile(predictionsFile(loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, threshold: THRESHOLD, predictions }));
+      await ctx.writeFile(stageFile('features', loaded.resolved.cache), new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
+      await ctx.writeFile(stageFile('predictions', loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, threshold: THRESHOLD, predictions }));
       const r = evaluation.report;
       ctx.logger.info(`  validation: accuracy ${r.accuracy.toFixed(3)} [${evaluation.ci95.accuracy.map((v) => v.toFixed(3)).join(', ')}], macro F1 ${r['macro avg']['f1-score'].toFixed(3)}, AUC ${evaluation.roc_auc?.toFixed(3) ?? 'n/a'}`);
     } finally {

@@ -4,28 +4,19 @@
  * Grad-CAM at the configured layer, overlays it on the photo (as `site.thumbnails` allows)
  * and writes the pictures to `<assets>/gradcam/` and the items to `_data/gradcam.json`.
  */
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
 import type { GradcamData } from '../contracts.ts';
 import { keyedUniform } from '../core/random.ts';
-import { modelFile } from '../model/train-stage.ts';
 import { ImageCache } from '../data/image-cache.ts';
 import { readBatch } from '../data/batches.ts';
 import { resolveImagePath } from '../data/image-path.ts';
-import { predictionsFile } from '../evaluate/stage.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
 import type { CamTarget } from './gradcam.ts';
 import { openCamNetwork } from './cam-network.ts';
 import { overlayHeatmap } from './overlay.ts';
 
-interface Prediction {
-  id: string;
-  image: string;
-  label: number;
-  score: number;
-  category: string | null;
-}
 
 const NAMES: CamTarget[] = ['not_sold', 'sold'];
 
@@ -37,7 +28,7 @@ export const gradcamStage: StageDefinition = {
   config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference, max_pixels: c.dataset.max_pixels }),
   async run(ctx) {
     const { loaded, config } = ctx;
-    const { threshold, predictions } = JSON.parse(await readFile(predictionsFile(loaded.resolved.cache), 'utf8')) as { threshold: number; predictions: Prediction[] };
+    const { threshold, predictions } = await ctx.read('predictions');
     // Correct and wrong predictions, balanced by true class, chosen by a seeded hash of the id.
     const groups: { group: 'correct' | 'wrong'; truth: number }[] = [
       { group: 'correct', truth: 0 }, { group: 'correct', truth: 1 }, { group: 'wrong', truth: 0 }, { group: 'wrong', truth: 1 },
@@ -50,7 +41,7 @@ export const gradcamStage: StageDefinition = {
         .slice(0, config.gradcam.per_group)
         .map((p) => ({ ...p, group })),
     );
-    const net = await openCamNetwork(modelFile(loaded.resolved.cache), config.gradcam.layer, config.model, ctx.logger);
+    const net = await openCamNetwork(ctx.path('model'), config.gradcam.layer, config.model, ctx.logger);
     ctx.notes.inference = net.engine;
     const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
     const realRoot = await realpath(loaded.resolved.images);

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { StageDefinition } from '../stages.ts';
+import { stageFile } from '../stage-files.ts';
 import type { TrainData } from '../contracts.ts';
 import { ImageCache } from '../data/image-cache.ts';
 import { initBackend, tf } from './backend.ts';
@@ -17,7 +18,6 @@ import { chooseEngine, chooseTrainingEngine } from './inference.ts';
 import { readSafetensors, serializeSafetensors } from './safetensors.ts';
 import { exportTorchWeights, loadTorchWeights } from './torch-layout.ts';
 
-export const modelFile = (cache: string) => join(cache, 'train', 'model.safetensors');
 
 export const trainStage: StageDefinition = {
   name: 'train',
@@ -67,7 +67,7 @@ export const trainStage: StageDefinition = {
       const best = await readSafetensors(bestPath);
       loadTorchWeights(net, best.tensors, bestPath);
       const weights = await exportTorchWeights(net, state.step);
-      await ctx.writeFile(modelFile(loaded.resolved.cache), serializeSafetensors(weights, { format: 'pt', run: ctx.fingerprint, best_epoch: String(state.best_epoch), image_size: String(train.index.size) }));
+      await ctx.writeFile(stageFile('model', loaded.resolved.cache), serializeSafetensors(weights, { format: 'pt', run: ctx.fingerprint, best_epoch: String(state.best_epoch), image_size: String(train.index.size) }));
       const data: TrainData = {
         weights: { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null, description: origin.description ?? null, card: origin.card ?? null },
         network: { blocks: net.spec.blocks, widths: net.spec.widths, out_channels: net.spec.outChannels, parameters },
