@@ -78,17 +78,19 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       const validation = await engine.validate(options.validation, Math.max(micro, 32));
       state.epoch = epoch;
       state.history.push({ epoch, train_loss: lossSum / order.length, val_loss: validation.loss, val_accuracy: validation.accuracy });
+      // One snapshot of the network and optimizer serves the best weights and the checkpoint.
+      const snapshot = await engine.state();
       if (state.best_val_loss === null || validation.loss < state.best_val_loss) {
         state.best_val_loss = validation.loss;
         state.best_epoch = epoch;
         state.epochs_without_improvement = 0;
-        await saveWeights(options.bestPath, (await engine.state()).tensors, { run: options.run, epoch: String(epoch) });
+        await saveWeights(options.bestPath, snapshot.tensors, { run: options.run, epoch: String(epoch) });
       } else {
         state.epochs_without_improvement++;
         if (state.epochs_without_improvement >= config.patience) state.stopped_early = true;
       }
       logger.info(`  epoch ${epoch}: train loss ${(lossSum / order.length).toFixed(4)}, validation loss ${validation.loss.toFixed(4)}, accuracy ${(validation.accuracy * 100).toFixed(1)}%${state.best_epoch === epoch ? ' (best)' : ''}${state.stopped_early ? `; no improvement for ${config.patience} epochs: stopping` : ''}`);
-      await saveCheckpoint(options.checkpointPath, await engine.state(), state);
+      await saveCheckpoint(options.checkpointPath, snapshot, state);
       await options.afterEpoch?.(state);
     }
   } finally {
