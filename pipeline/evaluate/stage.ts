@@ -6,7 +6,7 @@
  */
 import type { StageDefinition } from '../stages.ts';
 import { stageFile } from '../stage-files.ts';
-import type { EvaluateData } from '../contracts.ts';
+import type { EvaluateData, Prediction } from '../contracts.ts';
 import { ImageCache } from '../data/image-cache.ts';
 import { forwardCache, openForwardNetwork } from '../model/inference.ts';
 import { bceWithLogitsValue } from '../model/loss.ts';
@@ -57,7 +57,6 @@ export const evaluateStage: StageDefinition = {
   },
 };
 
-type Prediction = { label: number; score: number; category: string | null };
 
 function accuracyByCategory(predictions: Prediction[]) {
   const groups = new Map<string, { n: number; correct: number; sold: number; score: number }>();
