@@ -9,6 +9,7 @@ import { createConsoleLogger } from './core/effects.ts';
 import { errorMessage, isStudyError } from './core/errors.ts';
 import { UsageError } from './core/options.ts';
 import { commands, type Command } from './commands.ts';
+import * as msg from './core/messages.ts';
 
 const HELP = `study: rebuild a computer-vision study from raw data to a published site
 
@@ -57,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
         strict: true,
       });
     } catch (error) {
-      throw new UsageError(`study ${name}: ${errorMessage(error)}\n\n${commandHelp(name, command)}`);
+      throw new UsageError(msg.badArguments(name, errorMessage(error), commandHelp(name, command)));
     }
     const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
     const result = await command.run({ values, positionals: parsed.positionals, logger });

@@ -10,6 +10,7 @@ import { UsageError } from './core/options.ts';
 import { BACKENDS, type BackendName } from './model/backend-names.ts';
 import type { ModelConfig, StudyConfig } from './core/config-types.ts';
 import { jpegTurboStatus } from './data/jpeg-turbo.ts';
+import * as msg from './core/messages.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -31,13 +32,13 @@ export function versions(): Record<string, string> {
 
 export function requireOption(values: Values, name: string): string {
   const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  if (typeof value !== 'string' || value === '') throw new UsageError(msg.optionRequired(name));
   return value;
 }
 
 export function backendOption(values: Values): BackendName | 'auto' {
   const value = (values.backend as string | undefined) ?? 'auto';
-  if (value !== 'auto' && !(BACKENDS as string[]).includes(value)) throw new UsageError(`--backend must be auto, ${BACKENDS.join(', ')}; got '${value}'`);
+  if (value !== 'auto' && !(BACKENDS as string[]).includes(value)) throw new UsageError(msg.enumOption('backend', value, ['auto', ...BACKENDS]));
   return value as BackendName | 'auto';
 }
 
@@ -54,12 +55,12 @@ export async function readJson(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new FileError(path, `cannot read (${(error as Error).message})`);
+    throw new FileError(path, msg.cannotRead((error as Error).message));
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new FileError(path, `not valid JSON (${(error as Error).message})`);
+    throw new FileError(path, msg.notJson((error as Error).message));
   }
 }
 
@@ -77,11 +78,11 @@ export function fileList(values: Values, positionals: string[], name: string): s
 /** An array of equal-length number arrays (embeddings), with a clear message otherwise. */
 export async function readNumberRows(path: string): Promise<number[][]> {
   const rows = await readJson(path);
-  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) throw new FileError(path, 'expected a non-empty array of number arrays');
+  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) throw new FileError(path, msg.expectedRows());
   const width = (rows[0] as unknown[]).length;
   rows.forEach((r, i) => {
-    if ((r as unknown[]).length !== width) throw new FileError(path, `row ${i} has ${(r as unknown[]).length} values, row 0 has ${width}`);
-    if (!(r as unknown[]).every((v) => typeof v === 'number' && Number.isFinite(v))) throw new FileError(path, `row ${i} holds a value that is not a finite number`);
+    if ((r as unknown[]).length !== width) throw new FileError(path, msg.rowWidth(i, (r as unknown[]).length, width));
+    if (!(r as unknown[]).every((v) => typeof v === 'number' && Number.isFinite(v))) throw new FileError(path, msg.rowNotFinite(i));
   });
   return rows as number[][];
 }

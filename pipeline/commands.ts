@@ -4,13 +4,14 @@
  */
 import type { Logger } from './core/effects.ts';
 import { defaultConfig, loadConfig } from './core/config.ts';
-import { StudyError } from './core/errors.ts';
+import { FileError, StudyError } from './core/errors.ts';
 import { enumOption, integerOption, numberOption, optionalIntegerOption, UsageError } from './core/options.ts';
 import { configOrDefaults, engineOption, fileList, readJson, readNumberRows, requireOption, versions } from './command-inputs.ts';
 import { runStages, writeRunManifest } from './stages.ts';
 import { studyStages } from './graph.ts';
 import { buildSite, serveSite } from './site/build.ts';
 import { checkData, checkReport, requireUsable } from './data/check.ts';
+import * as msg from './core/messages.ts';
 
 export interface CommandInput {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -83,7 +84,7 @@ export const commands: Record<string, Command> = {
       const config = loaded?.config ?? (await defaultConfig());
       const manifest = (values.manifest as string | undefined) ?? loaded?.resolved.manifest;
       const images = (values.images as string | undefined) ?? loaded?.resolved.images;
-      if (!manifest || !images) throw new UsageError('check-data needs --manifest FILE and --images DIR');
+      if (!manifest || !images) throw new UsageError(msg.checkDataNeeds());
       const result = await checkData({
         manifest,
         images,
@@ -117,7 +118,7 @@ export const commands: Record<string, Command> = {
       const { openForwardNetwork } = await import('./model/inference.ts');
       const { nchwToNhwc, rows } = await import('./model/forward.ts');
       const input = await readJson(inputFile);
-      if (!input || typeof input !== 'object' || !('input_nchw' in input)) throw new StudyError(`${inputFile}: expected an object with "input_nchw"`);
+      if (!input || typeof input !== 'object' || !('input_nchw' in input)) throw new FileError(inputFile, msg.expectedInputObject());
       const { x, shape } = nchwToNhwc((input as { input_nchw: never }).input_nchw, `${inputFile}: input_nchw`);
       const net = await openForwardNetwork(weights, engineOption(values));
       try {
@@ -145,7 +146,7 @@ export const commands: Record<string, Command> = {
     async run({ values, positionals }) {
       const weights = requireOption(values, 'weights');
       const inputs = fileList(values, positionals, 'input');
-      if (inputs.length === 0) throw new UsageError('--input is required');
+      if (inputs.length === 0) throw new UsageError(msg.optionRequired('input'));
       const target = enumOption(values.target, 'target', ['sold', 'not_sold'] as const);
       const size = optionalIntegerOption(values.size, 'size', 16, 1024);
       const config = await configOrDefaults(values);
@@ -166,9 +167,9 @@ export const commands: Record<string, Command> = {
     },
     async run({ values, positionals }) {
       const images = fileList(values, positionals, 'images');
-      if (images.length === 0) throw new UsageError('--images needs at least one photo');
+      if (images.length === 0) throw new UsageError(msg.optionNeedsPhoto('images'));
       const dtype = (values.dtype as string | undefined) ?? 'fp32';
-      if (dtype !== 'fp32' && dtype !== 'q8') throw new UsageError(`--dtype must be fp32 or q8, got '${dtype}'`);
+      if (dtype !== 'fp32' && dtype !== 'q8') throw new UsageError(msg.enumOption('dtype', dtype, ['fp32', 'q8']));
       const loaded = values.config ? await loadConfig(values.config as string) : undefined;
       const { loadClip, clipPixels, CLIP_DEFAULT } = await import('./embed/clip.ts');
       const clip = await loadClip({ model: (values.model as string | undefined) ?? CLIP_DEFAULT.id, root: process.cwd(), cacheDir: loaded?.resolved.cache ?? '.cache', dtype });
@@ -179,7 +180,7 @@ export const commands: Record<string, Command> = {
           try {
             pixels.set(await clipPixels(image, clip.preprocessor), i * per);
           } catch (error) {
-            throw new StudyError(`${image}: cannot be read as an image (${(error as Error).message})`);
+            throw new StudyError(msg.notAnImage(image, (error as Error).message));
           }
         }
         const { data, dim } = await clip.embed(pixels, images.length);
@@ -236,16 +237,16 @@ export const commands: Record<string, Command> = {
       const x = Matrix.from(await readNumberRows(requireOption(values, 'input')));
       const restarts = integerOption(values.restarts, 'restarts', 10, 1);
       const seed = integerOption(values.seed, 'seed', 0, 0);
-      if ((values.k === undefined) === (values['k-range'] === undefined)) throw new UsageError('give exactly one of --k K and --k-range A..B');
+      if ((values.k === undefined) === (values['k-range'] === undefined)) throw new UsageError(msg.kOrRange());
       if (values.k !== undefined) {
         const k = integerOption(values.k, 'k', 2, 1);
-        if (k > x.rows) throw new UsageError(`--k ${k} is more than the ${x.rows} points`);
+        if (k > x.rows) throw new UsageError(msg.kAbovePoints(k, x.rows));
         const { iterations: _, ...result } = await kmeans(x, k, { restarts, seed });
         return result;
       }
       const match = /^(\d+)\.\.(\d+)$/.exec(String(values['k-range']));
       if (!match || Number(match[1]) < 1 || Number(match[2]) < Number(match[1]) || Number(match[2]) > x.rows) {
-        throw new UsageError(`--k-range must be A..B with 1 <= A <= B <= ${x.rows} points, got '${values['k-range']}'`);
+        throw new UsageError(msg.badKRange(values['k-range'], x.rows));
       }
       const ks = Array.from({ length: Number(match[2]) - Number(match[1]) + 1 }, (_, i) => Number(match[1]) + i);
       const { elbow: curve, chosen_k, method, result } = await elbow(x, ks, { restarts, seed });
@@ -289,7 +290,7 @@ export const commands: Record<string, Command> = {
     async run({ values, positionals }) {
       const weights = requireOption(values, 'weights');
       const images = fileList(values, positionals, 'images');
-      if (images.length === 0) throw new UsageError('--images needs at least one photo');
+      if (images.length === 0) throw new UsageError(msg.optionNeedsPhoto('images'));
       const size = optionalIntegerOption(values.size, 'size', 16, 1024);
       const { predictImages } = await import('./model/predict.ts');
       const config = await configOrDefaults(values);

@@ -3,7 +3,7 @@
  * runner when the stage ends), `_data` files are checked against their contract, and upstream
  * files are handed over only from stages it runs after.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { temporaryPathFor, writeFileSynced } from './core/atomic.ts';
@@ -14,14 +14,15 @@ import { STAGE_FILES, type StageFileName } from './stage-files.ts';
 import type { Logger } from './core/effects.ts';
 import type { LoadedConfig } from './core/config-types.ts';
 import type { StageContext, StageDefinition } from './stages.ts';
+import * as msg from './core/messages.ts';
 
 /** A stage file's path, refused unless the reading stage runs after its writer (so it is fingerprinted). */
 function upstreamPath(stage: StageDefinition, name: StageFileName, loaded: LoadedConfig): string {
   const writer = STAGE_FILES[name].stage;
   if (!(stage.after ?? []).includes(writer)) {
-    throw new StudyError(`stage '${stage.name}' reads ${name}, written by '${writer}', without running after it: add '${writer}' to its 'after' so the file is part of its fingerprint`);
+    throw new StudyError(msg.readWithoutAfter(stage.name, name, writer));
   }
-  return STAGE_FILES[name].path(loaded.resolved.cache);
+  return STAGE_FILES[name].path(loaded.resolved);
 }
 
 /** The loaded configuration with its settings behind a view that records what is read. */
@@ -40,7 +41,7 @@ export function createContext(
     const target = resolve(loaded.root, path);
     const rel = relative(loaded.root, target);
     if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new StudyError(`stage '${stage.name}' tried to write ${path}, outside the project folder`);
+      throw new StudyError(msg.writeOutsideProject(stage.name, path));
     }
     let tmp = staged.get(target);
     if (!tmp) {
@@ -63,18 +64,20 @@ export function createContext(
     writeFile,
     notes: {},
     path: (name) => upstreamPath(stage, name, loaded),
+    exists: (name) => existsSync(upstreamPath(stage, name, loaded)),
+    inputs: stage.inputs?.(loaded) ?? [],
     read: async (name) => {
       const path = upstreamPath(stage, name, loaded);
       let text: string;
       try {
         text = await readFile(path, 'utf8');
       } catch (error) {
-        throw new FileError(path, `cannot read ${name}, written by the ${STAGE_FILES[name].stage} stage (${(error as Error).message}); run 'study build --force --only ${STAGE_FILES[name].stage}'`);
+        throw new FileError(path, msg.stageOutputUnreadable(STAGE_FILES[name].stage, (error as Error).message, name));
       }
       try {
         return JSON.parse(text);
       } catch (error) {
-        throw new FileError(path, `${name}, written by the ${STAGE_FILES[name].stage} stage, is not valid JSON (${(error as Error).message}); run 'study build --force --only ${STAGE_FILES[name].stage}'`);
+        throw new FileError(path, msg.stageOutputNotJson(STAGE_FILES[name].stage, (error as Error).message, name));
       }
     },
     writeData: (name, schema, value) => {

@@ -15,6 +15,7 @@ import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
 import { writeJsonAtomic } from './core/atomic.ts';
 import { acquireLock, sweepTemporaries } from './core/run-lock.ts';
 import { StudyError } from './core/errors.ts';
+import { UsageError } from './core/options.ts';
 import type { StageFileContents, StageFileName } from './stage-files.ts';
 import { auditedConfig, createContext } from './stage-context.ts';
 import { assertContract } from './core/data-contract.ts';
@@ -23,6 +24,7 @@ import type { RunData, RunStage } from './contracts.ts';
 import { FileHashes } from './core/file-hashes.ts';
 import type { Logger } from './core/effects.ts';
 import type { LoadedConfig, StudyConfig } from './core/config-types.ts';
+import * as msg from './core/messages.ts';
 
 export interface StageDefinition {
   name: string;
@@ -62,6 +64,10 @@ export interface StageContext {
   read<K extends keyof StageFileContents>(name: K): Promise<StageFileContents[K]>;
   /** Where an upstream stage's file is, for files read by other means (weights, raw features). */
   path(name: StageFileName): string;
+  /** The external files and folders the stage declared in `inputs`, fingerprinted by the runner. */
+  inputs: string[];
+  /** Whether an upstream stage wrote the file (a stage with nothing to do writes none). */
+  exists(name: StageFileName): boolean;
 }
 
 /** What the runner remembers of a stage's last completed run. */
@@ -99,11 +105,11 @@ export function orderStages(stages: StageDefinition[]): StageDefinition[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (stage: StageDefinition, path: string[]) => {
     if (state.get(stage.name) === 'done') return;
-    if (state.get(stage.name) === 'visiting') throw new StudyError(`stage cycle: ${[...path, stage.name].join(' -> ')}`);
+    if (state.get(stage.name) === 'visiting') throw new StudyError(msg.stageCycle([...path, stage.name]));
     state.set(stage.name, 'visiting');
     for (const upstream of stage.after ?? []) {
       const dep = byName.get(upstream);
-      if (!dep) throw new StudyError(`stage '${stage.name}' runs after unknown stage '${upstream}'`);
+      if (!dep) throw new StudyError(msg.unknownUpstream(stage.name, upstream));
       visit(dep, [...path, stage.name]);
     }
     state.set(stage.name, 'done');
@@ -116,7 +122,7 @@ export function orderStages(stages: StageDefinition[]): StageDefinition[] {
 export async function runStages(stages: StageDefinition[], loaded: LoadedConfig, options: RunOptions): Promise<StageReport[]> {
   const ordered = orderStages(stages);
   if (options.only && !ordered.some((s) => s.name === options.only)) {
-    throw new StudyError(`--only: no stage named '${options.only}' (stages: ${ordered.map((s) => s.name).join(', ')})`);
+    throw new UsageError(msg.noSuchStage(options.only, ordered.map((s) => s.name)));
   }
   const recordsDir = join(loaded.resolved.cache, 'stages');
   const release = await acquireLock(loaded.resolved.cache);
@@ -138,7 +144,7 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     const upstream: Record<string, string> = {};
     for (const name of stage.after ?? []) {
       const record = records.get(name);
-      if (!record) throw new StudyError(`stage '${stage.name}' needs '${name}', which has not completed: run without --only first`);
+      if (!record) throw new StudyError(msg.upstreamIncomplete(stage.name, name));
       upstream[name] = hashValue(Object.fromEntries(Object.entries(record.outputs).map(([p, o]) => [p, o.sha256])));
     }
     const fingerprintWith = (inputs: Record<string, string>) =>
@@ -175,7 +181,7 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
       if (options.strictConfig) {
         const declared = stage.config ? declaredPaths(stage.config as (c: never) => unknown, loaded.config) : new Set<string>();
         const outside = undeclared(reads, new Set([...declared, ...(stage.tuning ?? [])]));
-        if (outside.length) throw new StudyError(`stage '${stage.name}' read ${outside.join(', ')}, outside its declared configuration slice: a change there would not re-run it`);
+        if (outside.length) throw new StudyError(msg.configSliceLeak(stage.name, outside));
       }
     } catch (error) {
       await Promise.all([...staged.values()].map((tmp) => rm(tmp, { force: true })));

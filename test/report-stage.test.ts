@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { reportStage } from '../pipeline/report/stage.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
 import type { StageContext } from '../pipeline/stages.ts';
+import { createContext } from '../pipeline/stage-context.ts';
 import { makeProject } from './helpers/project.ts';
 
 /** The report stage over hand-made `_data`, with what it writes recorded. */
@@ -13,7 +14,11 @@ async function runReport(files: Record<string, string>) {
   await mkdir(loaded.resolved.data, { recursive: true });
   for (const [name, text] of Object.entries(files)) await writeFile(join(loaded.resolved.data, `${name}.json`), text);
   const written: Record<string, object> = {};
-  const ctx = { loaded, config: loaded.config, logger: createRecordingLogger(), fingerprint: 'f', notes: {}, writeData: async (name: string, _schema: number, value: object) => void (written[name] = value) } as unknown as StageContext;
+  // The runner's own context (its upstream reads and checks), with `_data` writes recorded.
+  const ctx: StageContext = {
+    ...createContext(reportStage, loaded, 'f', createRecordingLogger(), new Map()),
+    writeData: async (name: string, _schema: number, value: object) => void (written[name] = value),
+  };
   await reportStage.run(ctx);
   return written;
 }
@@ -32,7 +37,7 @@ test('the report stage reads its inputs; absent clusters (a stage with nothing t
 });
 
 test('a half-written or missing stage output is an error naming the file, not a vanished section', async () => {
-  await assert.rejects(runReport({ train, evaluate, clusters_resnet: '{"source": "resnet", "clus' }), /clusters_resnet\.json: the cluster-resnet stage's output is not valid JSON/);
+  await assert.rejects(runReport({ train, evaluate, clusters_resnet: '{"source": "resnet", "clus' }), /clusters_resnet\.json: .*written by the cluster-resnet stage, is not valid JSON/);
   await assert.rejects(runReport({ train: train.slice(0, 20), evaluate }), /train\.json: .*not valid JSON/);
   await assert.rejects(runReport({ train }), /evaluate\.json: cannot read/);
 });

@@ -362,7 +362,7 @@ test("a stage reads another stage's file through the runner, and only from a sta
   const writer: StageDefinition = {
     name: 'dataset',
     version: 1,
-    run: async (ctx) => ctx.writeFile(stageFile('split', loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: [], validation: [{ id: 'a' }] })),
+    run: async (ctx) => ctx.writeFile(stageFile('split', loaded.resolved), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: [], validation: [{ id: 'a' }] })),
   };
   let seen: unknown;
   const reader = (after: string[]): StageDefinition => ({

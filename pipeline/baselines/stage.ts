@@ -6,14 +6,14 @@
  *    embeddings): does a general-purpose representation beat the fine-tuned CNN?
  * Writes `_data/baselines.json`.
  */
-import { readFile } from 'node:fs/promises';
 import type { StageDefinition } from '../stages.ts';
-import type { BaselinesData, EvaluateData } from '../contracts.ts';
-import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
+import type { BaselinesData } from '../contracts.ts';
+import { readEmbeddings } from '../embed/store.ts';
 import { evaluatePredictions } from '../evaluate/evaluate.ts';
 import { fitLogistic, predictProbability } from './logistic.ts';
 import { metadataFeatures } from './metadata.ts';
 import { normaliseRow } from '../cluster/kmeans.ts';
+import * as msg from '../core/messages.ts';
 
 function summary(name: string, evaluation: ReturnType<typeof evaluatePredictions>) {
   return {
@@ -39,14 +39,14 @@ export const baselinesStage: StageDefinition = {
   after: ['dataset', 'evaluate', 'embed-clip'],
   config: (c) => ({ columns: c.dataset.columns, exclude: c.baselines.exclude }),
   async run(ctx) {
-    const { loaded, config } = ctx;
+    const { config } = ctx;
     const split = await ctx.read('split');
     const yTrain = split.train.map((l) => (l.label === 'sold' ? 1 : 0));
     const yValidation = split.validation.map((l) => (l.label === 'sold' ? 1 : 0));
 
     const space = metadataFeatures(split.train, [config.dataset.columns.group, config.dataset.columns.sold_at, 'sold_at', ...config.baselines.exclude]);
     for (const column of space.separating(yTrain)) {
-      ctx.logger.warn(`baselines: the manifest column '${column}' alone separates sold from unsold training listings; if it restates the outcome, list it in baselines.exclude`);
+      ctx.logger.warn(msg.separatingColumn(column));
     }
     let metadata: BaselinesData['metadata'] = null;
     if (space.names.length > 0) {
@@ -56,15 +56,15 @@ export const baselinesStage: StageDefinition = {
     }
 
     let clipProbe: BaselinesData['clip_probe'] = null;
-    if ((await embeddingsExist(loaded.resolved.cache, 'clip')) && (await embeddingsExist(loaded.resolved.cache, 'clip-train'))) {
-      const train = await readEmbeddings(loaded.resolved.cache, 'clip-train');
-      const validation = await readEmbeddings(loaded.resolved.cache, 'clip');
+    if (ctx.exists('embeddings:clip') && ctx.exists('embeddings:clip-train')) {
+      const train = await readEmbeddings(ctx.path('embeddings:clip-train'));
+      const validation = await readEmbeddings(ctx.path('embeddings:clip'));
       const model = fitLogistic(train.rows.map(normalise), train.index.labels);
       const scores = validation.rows.map((r) => predictProbability(model, normalise(r)));
       clipProbe = summary('CLIP linear probe', evaluatePredictions(validation.index.labels, { scores }));
     }
 
-    const evaluate = JSON.parse(await readFile(`${loaded.resolved.data}/evaluate.json`, 'utf8')) as EvaluateData;
+    const evaluate = await ctx.read('data:evaluate');
     const resnet = summary('fine-tuned ResNet', { ...evaluate, warnings: [] });
     const models = [resnet, clipProbe, metadata].filter((m): m is NonNullable<typeof m> => m !== null);
     const rows = models.flatMap((m) => [

@@ -12,12 +12,13 @@ import type { ClusterData } from '../contracts.ts';
 import { keyedUniform } from '../core/random.ts';
 import { StudyError } from '../core/errors.ts';
 import { resolveImagePath } from '../data/image-path.ts';
-import { embeddingsExist, readEmbeddings } from '../embed/store.ts';
+import { readEmbeddings } from '../embed/store.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
 import { kmeans, Matrix, normaliseRow } from './kmeans.ts';
 import { elbow } from './elbow.ts';
 import { tsne } from './tsne.ts';
 import { salesByCluster } from './sales.ts';
+import * as msg from '../core/messages.ts';
 
 const TILE = 96;
 const THUMB = 64;
@@ -35,17 +36,17 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
     async run(ctx) {
       const { loaded, config } = ctx;
       const c = config.cluster;
-      if (!(await embeddingsExist(loaded.resolved.cache, source))) {
+      if (!ctx.exists(`embeddings:${source}`)) {
         ctx.logger.info(`  no ${source} embeddings (the embed-${source} stage did not run): nothing to cluster`);
         return;
       }
-      const { index, rows } = await readEmbeddings(loaded.resolved.cache, source);
+      const { index, rows } = await readEmbeddings(ctx.path(`embeddings:${source}`));
       if (source === 'clip') for (const r of rows) normaliseRow(r);
       const x = Matrix.from(rows);
       const n = x.rows;
       const override = source === 'resnet' ? c.resnet_k : config.clip.k;
       if (override !== null && override !== undefined && override > n) {
-        throw new StudyError(`${source === 'resnet' ? 'cluster.resnet_k' : 'clip.k'} is ${override}, but there are only ${n} validation photos to cluster: set it to at most ${n}, or to null to choose K by the elbow`);
+        throw new StudyError(msg.kAboveValidation(source === 'resnet' ? 'cluster.resnet_k' : 'clip.k', override, n));
       }
       const perplexity = Math.min(c.perplexity, Math.max(1, (n - 1) / 3 - 0.01));
       const progress = ctx.logger.progress(`t-SNE of ${n} ${source} embeddings`, 1000);

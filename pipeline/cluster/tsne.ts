@@ -18,6 +18,7 @@ import { nearestNeighbours } from './tsne-neighbours.ts';
 import { attractRange, conditionalP, symmetrise, type Sparse } from './tsne-affinities.ts';
 import { mortonOrder, QuadTree, repulseRange } from './tsne-tree.ts';
 import { PARALLEL_MIN_POINTS, RepulsionHelper } from './tsne-threads.ts';
+import * as msg from '../core/messages.ts';
 
 export interface TsneOptions {
   perplexity?: number;
@@ -37,7 +38,7 @@ export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {})
   const n = x.rows;
   const perplexity = options.perplexity ?? 30;
   if (n <= 3 * perplexity) {
-    throw new StudyError(`t-SNE needs more than 3 x perplexity points: ${n} points, perplexity ${perplexity} (lower the perplexity below ${(n / 3).toFixed(1)})`);
+    throw new StudyError(msg.tsneTooFewPoints(n, perplexity));
   }
   const pcaDims = options.pcaDimensions ?? 50;
   if (pcaDims > 0 && x.cols > pcaDims) x = (await pca(x, pcaDims)).projected;

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { StudyError } from './errors.ts';
+import { FileError, StudyError } from './errors.ts';
 import type { LoadedConfig, StudyConfig } from './config-types.ts';
+import * as msg from './messages.ts';
 
 const schemaPath = fileURLToPath(new URL('../../study.schema.json', import.meta.url));
 let validator: ValidateFunction | undefined;
@@ -44,7 +45,7 @@ export async function validateConfig(raw: unknown, file = 'study.config.json'): 
   const copy = structuredClone(raw ?? {});
   if (!validate(copy)) {
     const messages = [...new Set((validate.errors ?? []).map(describe))];
-    throw new StudyError(`${file}: invalid configuration:\n  - ${messages.join('\n  - ')}`);
+    throw new FileError(file, msg.configInvalid(messages));
   }
   const config = copy as StudyConfig & { $schema?: string };
   delete config.$schema;
@@ -61,7 +62,7 @@ export function resolveInside(root: string, path: string, key: string): string {
   const absolute = resolve(root, path);
   const rel = relative(root, absolute);
   if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw new StudyError(`'${key}' (${path}) points outside the project folder ${root}; outputs stay inside it`);
+    throw new StudyError(msg.pathOutsideProject(key, path, root));
   }
   return absolute;
 }
@@ -72,13 +73,13 @@ export async function loadConfig(file = 'study.config.json'): Promise<LoadedConf
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new StudyError(`${file}: cannot read the configuration (${(cause as Error).message})`, { cause });
+    throw new FileError(file, msg.configUnreadable((cause as Error).message), undefined, cause);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (cause) {
-    throw new StudyError(`${file}: not valid JSON (${(cause as Error).message})`, { cause });
+    throw new FileError(file, msg.notJson((cause as Error).message), undefined, cause);
   }
   const config = await validateConfig(raw, file);
   return resolveConfig(config, path);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { DATA_FILE_TYPES } from '../contracts.ts';
 import { StudyError } from './errors.ts';
+import * as msg from './messages.ts';
 
 const schemas = JSON.parse(readFileSync(new URL('../contract-schemas.json', import.meta.url), 'utf8')) as Record<string, object>;
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -29,5 +30,5 @@ export function contractProblems(name: string, value: unknown): string[] {
 
 export function assertContract(name: string, value: unknown): void {
   const problems = contractProblems(name, value);
-  if (problems.length) throw new StudyError(`_data/${name}.json does not match its contract (${DATA_FILE_TYPES[name]} in pipeline/contracts.ts): ${problems.join('; ')}`);
+  if (problems.length) throw new StudyError(msg.dataContract(name, DATA_FILE_TYPES[name] ?? name, problems));
 }

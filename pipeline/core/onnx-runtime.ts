@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { StudyError } from './errors.ts';
+import * as msg from './messages.ts';
 
 type OnnxRuntime = typeof import('onnxruntime-node');
 let runtime: Promise<OnnxRuntime> | undefined;
@@ -14,7 +15,7 @@ let runtime: Promise<OnnxRuntime> | undefined;
 export function loadOnnxRuntime(): Promise<OnnxRuntime> {
   runtime ??= import('onnxruntime-node').catch((error: Error) => {
     runtime = undefined;
-    throw new StudyError(`onnxruntime-node cannot be loaded (${error.message}); set model.inference to "tfjs" to run forward passes in TensorFlow.js`);
+    throw new StudyError(msg.onnxUnavailable(error.message));
   });
   return runtime;
 }

@@ -3,6 +3,7 @@
  * would work. Values are validated where they are parsed, never passed on as NaN.
  */
 import { StudyError } from './errors.ts';
+import * as msg from './messages.ts';
 
 /** A bad command line (exit code 2), as opposed to bad input files (exit code 1). */
 export class UsageError extends StudyError {
@@ -23,7 +24,7 @@ export function integerOption(value: Raw, name: string, fallback: number, min: n
   if (!present(value)) return fallback;
   const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got '${value}'`);
+    throw new UsageError(msg.integerOption(name, value, max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`));
   }
   return n;
 }
@@ -41,7 +42,7 @@ export function numberOption(value: Raw, name: string, fallback: number, bounds:
   const ok = Number.isFinite(n) && (min === undefined || n >= min) && (above === undefined || n > above) && (max === undefined || n <= max);
   if (!ok) {
     const range = [above !== undefined ? `> ${above}` : min !== undefined ? `>= ${min}` : '', max !== undefined ? `<= ${max}` : ''].filter(Boolean).join(' and ');
-    throw new UsageError(`--${name} must be a number${range ? ` ${range}` : ''}, got '${value}'`);
+    throw new UsageError(msg.numberOption(name, value, range));
   }
   return n;
 }
@@ -49,6 +50,6 @@ export function numberOption(value: Raw, name: string, fallback: number, bounds:
 /** One of `allowed`; `fallback` when absent. */
 export function enumOption<T extends string>(value: Raw, name: string, allowed: readonly T[], fallback?: T): T | undefined {
   if (!present(value)) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be ${allowed.join(' or ')}, got '${value}'`);
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(msg.enumOption(name, value, allowed));
   return value as T;
 }

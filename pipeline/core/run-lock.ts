@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TEMPORARY_PREFIX } from './atomic.ts';
 import { StudyError } from './errors.ts';
+import * as msg from './messages.ts';
 
 /** Removes every `.tmp-*` file or folder under `dir`, at any depth. */
 export async function sweepTemporaries(dir: string): Promise<void> {
@@ -34,11 +35,11 @@ export async function acquireLock(cache: string): Promise<() => Promise<void>> {
     }
     const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
     if (Number.isInteger(holder) && holder > 0 && processIsAlive(holder)) {
-      throw new StudyError(`another study run (pid ${holder}) is working in this project; wait for it, or remove ${path} if that process is not a study run`);
+      throw new StudyError(msg.runLocked(holder, path));
     }
     await rm(path, { force: true });
   }
-  throw new StudyError(`cannot take the run lock ${path}`);
+  throw new StudyError(msg.runLockFailed(path));
 }
 
 function processIsAlive(pid: number): boolean {

@@ -14,6 +14,7 @@ import { resolveImagePath } from './image-path.ts';
 import { inspectImage } from './inspect-image.ts';
 import { findNearDuplicates } from './perceptual-hash.ts';
 import type { Listing, NearDuplicate, Problem } from './types.ts';
+import * as msg from '../core/messages.ts';
 
 export interface CheckOptions {
   manifest: string;
@@ -45,7 +46,7 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
   try {
     realRoot = await realpath(options.images);
   } catch {
-    throw new FileError(options.images, 'images folder not found');
+    throw new FileError(options.images, msg.imagesFolderMissing());
   }
   const seenIds = new Set<string>();
   const seenBytes = new Map<string, { listing: Listing; index: number }>();
@@ -67,17 +68,17 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
         continue;
       }
       if (id === '') {
-        yield problem('bad_row', `empty '${columns.id}'`);
+        yield problem('bad_row', msg.problem.emptyId(columns.id));
         continue;
       }
       const label = parseLabel(f[columns.sold]);
       if (!label) {
         const value = f[columns.sold];
-        yield problem('bad_label', `${value === undefined ? `no '${columns.sold}' field` : `'${columns.sold}' is ${JSON.stringify(value)}`}; expected ${ACCEPTED_LABELS}`);
+        yield problem('bad_label', msg.problem.badLabel(columns.sold, value, ACCEPTED_LABELS));
         continue;
       }
       if (seenIds.has(id)) {
-        yield problem('duplicate_id', `id ${JSON.stringify(id)} appeared on an earlier line; the first is kept`);
+        yield problem('duplicate_id', msg.problem.duplicateId(id));
         continue;
       }
       seenIds.add(id);
@@ -114,7 +115,7 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     const earlier = seenBytes.get(result.sha256);
     if (earlier) {
       const [kept, dropped] = compareIds(earlier.listing.id, id) <= 0 ? [earlier.listing, listing] : [listing, earlier.listing];
-      problems.push({ line: dropped.line, id: dropped.id, image: dropped.image, reason: 'duplicate_image', detail: `the same bytes as ${JSON.stringify(kept.image)} (line ${kept.line}, id ${JSON.stringify(kept.id)}); the smallest id (natural order) is kept` });
+      problems.push({ line: dropped.line, id: dropped.id, image: dropped.image, reason: 'duplicate_image', detail: msg.problem.duplicateImage(kept.image, kept.line, kept.id) });
       if (kept === listing) {
         listings[earlier.index] = listing;
         earlier.listing = listing;
@@ -187,6 +188,6 @@ export function requireUsable(result: CheckResult, manifest: string): void {
     const counts = new Map<string, number>();
     for (const p of result.problems) counts.set(p.reason, (counts.get(p.reason) ?? 0) + 1);
     const summary = [...counts].map(([r, n]) => `${n} ${r}`).join(', ');
-    throw new FileError(manifest, `no usable row among ${result.rows}${summary ? ` (${summary})` : ''}`);
+    throw new FileError(manifest, msg.noUsableRow(result.rows, summary));
   }
 }

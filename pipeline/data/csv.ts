@@ -5,6 +5,8 @@
  * csv-parse was tried first: its `info.lines` counts a CRLF inside a quoted field twice and
  * reports the line a record ends on, so line numbers drifted after such a record.
  */
+import * as msg from '../core/messages.ts';
+
 export interface CsvRecord {
   line: number;
   fields: string[];
@@ -94,7 +96,7 @@ export async function* readCsvRecords(chunks: AsyncIterable<string | Buffer>): A
     }
     yield* out;
   }
-  if (inQuotes && !afterQuote) throw new CsvSyntaxError(`unterminated quoted field (the record starts on line ${recordLine})`, recordLine);
+  if (inQuotes && !afterQuote) throw new CsvSyntaxError(msg.csvUnterminated(recordLine), recordLine);
   if (recordStarted || field !== '') {
     endField();
     yield { line: recordLine, fields };

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileError } from '../core/errors.ts';
 import type { Side } from './split.ts';
+import * as msg from '../core/messages.ts';
 
 export interface ImageCacheIndex {
   schema: 1;
@@ -33,15 +34,19 @@ export class ImageCache {
     this.bytesPerImage = index.size * index.size * 3;
   }
 
-  static async open(cacheDir: string, side: Side): Promise<ImageCache> {
-    const paths = imageCachePaths(cacheDir, side);
+  static open(cacheDir: string, side: Side): Promise<ImageCache> {
+    return ImageCache.at(imageCachePaths(cacheDir, side).index);
+  }
+
+  /** The cache whose index is at `indexPath` (its pixels lie beside it, as `.u8`). */
+  static async at(indexPath: string): Promise<ImageCache> {
     let index: ImageCacheIndex;
     try {
-      index = JSON.parse(await readFile(paths.index, 'utf8'));
+      index = JSON.parse(await readFile(indexPath, 'utf8'));
     } catch {
-      throw new FileError(paths.index, 'no preprocessed images: run the preprocess stage first (npm run build)');
+      throw new FileError(indexPath, msg.notPreprocessedYet());
     }
-    return new ImageCache(index, paths.pixels);
+    return new ImageCache(index, indexPath.replace(/\.json$/, '.u8'));
   }
 
   get count(): number {
@@ -53,7 +58,7 @@ export class ImageCache {
     if (i < 0 || i >= this.count) throw new RangeError(`image ${i} of ${this.count}`);
     this.fd ??= openSync(this.path, 'r');
     const n = readSync(this.fd, out, offset, this.bytesPerImage, i * this.bytesPerImage);
-    if (n !== this.bytesPerImage) throw new FileError(this.path, `truncated image cache: image ${i} has ${n} bytes`);
+    if (n !== this.bytesPerImage) throw new FileError(this.path, msg.imageCacheTruncated(i, n));
     return out;
   }
 

@@ -5,6 +5,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import * as msg from '../core/messages.ts';
 
 export type PathResult =
   | { ok: true; path: string }
@@ -18,27 +19,27 @@ function inside(root: string, path: string): boolean {
 /** `realRoot` is the images root with its own symlinks resolved (realpath), computed once. */
 export async function resolveImagePath(realRoot: string, imagePath: string): Promise<PathResult> {
   const raw = imagePath.trim();
-  if (raw === '') return { ok: false, reason: 'missing', detail: 'the image path is empty' };
-  if (raw.includes('\0')) return { ok: false, reason: 'outside_root', detail: 'the path contains a NUL byte' };
+  if (raw === '') return { ok: false, reason: 'missing', detail: msg.problem.emptyPath() };
+  if (raw.includes('\0')) return { ok: false, reason: 'outside_root', detail: msg.problem.nulByte() };
   // Manifests made on Windows use backslashes; a drive letter or UNC prefix is absolute there.
   const normalised = raw.replace(/\\/g, '/');
   if (normalised.startsWith('/') || /^[a-zA-Z]:/.test(normalised) || /^[a-z][a-z0-9+.-]*:\/\//i.test(normalised)) {
-    return { ok: false, reason: 'outside_root', detail: `absolute path ${JSON.stringify(raw)}: paths must be relative to the images root` };
+    return { ok: false, reason: 'outside_root', detail: msg.problem.absolutePath(raw) };
   }
   const candidate = resolve(realRoot, normalised);
   if (!inside(realRoot, candidate)) {
-    return { ok: false, reason: 'outside_root', detail: `${JSON.stringify(raw)} leaves the images root` };
+    return { ok: false, reason: 'outside_root', detail: msg.problem.leavesRoot(raw) };
   }
   let real: string;
   try {
     real = await realpath(candidate);
   } catch {
-    return { ok: false, reason: 'missing', detail: `no file at ${JSON.stringify(raw)} under the images root` };
+    return { ok: false, reason: 'missing', detail: msg.problem.missingFile(raw) };
   }
   if (!inside(realRoot, real)) {
-    return { ok: false, reason: 'outside_root', detail: `${JSON.stringify(raw)} is a link to a file outside the images root` };
+    return { ok: false, reason: 'outside_root', detail: msg.problem.linkOutside(raw) };
   }
   const info = await stat(real);
-  if (!info.isFile()) return { ok: false, reason: 'not_an_image', detail: `${JSON.stringify(raw)} is not a file` };
+  if (!info.isFile()) return { ok: false, reason: 'not_an_image', detail: msg.problem.notAFile(raw) };
   return { ok: true, path: real };
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { PHASH_SIDE, phashFromGrey } from './perceptual-hash.ts';
+import * as msg from '../core/messages.ts';
 
 export type ImageProblemReason = 'missing' | 'unreadable' | 'not_an_image' | 'too_large' | 'outside_root';
 
@@ -24,25 +25,25 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ins
   } catch (error) {
     return { ok: false, reason: 'unreadable', detail: (error as Error).message };
   }
-  if (bytes.length === 0) return { ok: false, reason: 'unreadable', detail: 'the file is empty (0 bytes)' };
+  if (bytes.length === 0) return { ok: false, reason: 'unreadable', detail: msg.problem.emptyImage() };
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     const message = (error as Error).message;
     return /unsupported image format/i.test(message)
-      ? { ok: false, reason: 'not_an_image', detail: 'the file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF)' }
+      ? { ok: false, reason: 'not_an_image', detail: msg.problem.notImageFormat() }
       : { ok: false, reason: 'unreadable', detail: message };
   }
   if (!meta.format || !FORMATS.has(meta.format)) {
-    return { ok: false, reason: 'not_an_image', detail: `unsupported format ${meta.format ?? 'unknown'}` };
+    return { ok: false, reason: 'not_an_image', detail: msg.problem.unsupportedFormat(meta.format) };
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (width * height > maxPixels) {
-    return { ok: false, reason: 'too_large', detail: `${width}x${height} is more than dataset.max_pixels (${maxPixels.toLocaleString('en-US')} pixels)` };
+    return { ok: false, reason: 'too_large', detail: msg.problem.tooLarge(width, height, maxPixels) };
   }
-  if (width < 1 || height < 1) return { ok: false, reason: 'unreadable', detail: `invalid dimensions ${width}x${height}` };
+  if (width < 1 || height < 1) return { ok: false, reason: 'unreadable', detail: msg.problem.badDimensions(width, height) };
   let grey: Buffer;
   try {
     // Decoding the whole image is the only way to find truncated or corrupt data.
@@ -56,7 +57,7 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ins
   } catch {
     // libvips' own message varies between runs when decoders run concurrently ("Unknown
     // error" instead of "premature end of JPEG"), and reports must be reproducible.
-    return { ok: false, reason: 'unreadable', detail: `the ${meta.format.toUpperCase()} data cannot be decoded (truncated or corrupt)` };
+    return { ok: false, reason: 'unreadable', detail: msg.problem.undecodable(meta.format) };
   }
   return {
     ok: true,

@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import * as msg from '../core/messages.ts';
 
 interface Addon {
   /** Resolves to the size x size x 3 pixels, or to the reason the photo needs sharp instead. */
@@ -32,7 +33,7 @@ function load(): Loaded {
     const version = v > 1_000_000 ? `${Math.floor(v / 1_000_000)}.${Math.floor(v / 1000) % 1000}.${v % 1000}` : String(v);
     loaded = { addon, status: { available: true, version } };
   } catch (error) {
-    const reason = `${ADDON} did not load (${(error as Error).message.split('\n')[0]}); run \`npm run build:native\` after installing libjpeg62-turbo-dev`;
+    const reason = msg.jpegTurboMissing(ADDON, (error as Error).message.split('\n')[0]!);
     loaded = { addon: null, status: { available: false, reason } };
   }
   return loaded;

@@ -9,6 +9,7 @@ import { extname } from 'node:path';
 import { FileError } from '../core/errors.ts';
 import type { ColumnMap, ColumnName } from '../core/config-types.ts';
 import { CsvSyntaxError, readCsvRecords } from './csv.ts';
+import * as msg from '../core/messages.ts';
 
 export const REQUIRED_COLUMNS = ['id', 'image', 'sold'] as const satisfies readonly ColumnName[];
 
@@ -30,7 +31,7 @@ export async function* readManifest(path: string, format: 'auto' | 'csv' | 'json
   try {
     await access(path);
   } catch {
-    throw new FileError(path, 'manifest not found');
+    throw new FileError(path, msg.fileNotFound('manifest'));
   }
   if (manifestFormat(path, format) === 'jsonl') yield* readJsonl(path);
   else yield* readCsv(path, columns);
@@ -46,7 +47,7 @@ async function* readCsv(path: string, columns: ColumnMap): AsyncGenerator<Manife
         if (missing.length > 0) {
           throw new FileError(
             path,
-            `no required column ${missing.map((c) => `'${columns[c]}'${columns[c] !== c ? ` (${c})` : ''}`).join(', ')} in the header (found: ${header.join(', ')}); map other names in study.config.json under dataset.columns`,
+            msg.manifestColumnsMissing(missing.map((c) => `'${columns[c]}'${columns[c] !== c ? ` (${c})` : ''}`), header),
             1,
           );
         }
@@ -56,16 +57,16 @@ async function* readCsv(path: string, columns: ColumnMap): AsyncGenerator<Manife
       header.forEach((name, i) => (fields[name] = record.fields[i] ?? ''));
       const malformed =
         record.fields.length > header.length
-          ? `${record.fields.length} fields where the header has ${header.length}`
+          ? msg.problem.extraFields(record.fields.length, header.length)
           : undefined;
       yield { line: record.line, fields, malformed };
     }
   } catch (error) {
     if (error instanceof CsvSyntaxError) throw new FileError(path, error.message, error.line);
     if (error instanceof FileError) throw error;
-    throw new FileError(path, `cannot read the manifest (${(error as Error).message})`);
+    throw new FileError(path, msg.cannotRead((error as Error).message, 'the manifest'));
   }
-  if (!header) throw new FileError(path, 'the manifest is empty (no header line)');
+  if (!header) throw new FileError(path, msg.manifestEmpty());
 }
 
 async function* readJsonl(path: string): AsyncGenerator<ManifestRecord> {
@@ -92,6 +93,6 @@ async function* readJsonl(path: string): AsyncGenerator<ManifestRecord> {
       yield { line, fields };
     }
   } catch (error) {
-    throw new FileError(path, `cannot read the manifest (${(error as Error).message})`, line || undefined);
+    throw new FileError(path, msg.cannotRead((error as Error).message, 'the manifest'), line || undefined);
   }
 }

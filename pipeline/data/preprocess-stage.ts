@@ -15,6 +15,7 @@ import { resolveImagePath } from './image-path.ts';
 import { imageCachePaths, type ImageCacheIndex } from './image-cache.ts';
 import { SIDES } from './split.ts';
 import type { Problem } from './types.ts';
+import * as msg from '../core/messages.ts';
 
 export const preprocessStage: StageDefinition = {
   name: 'preprocess',
@@ -28,7 +29,7 @@ export const preprocessStage: StageDefinition = {
     const { loaded, config } = ctx;
     const split = await ctx.read('split');
     const realRoot = await realpath(loaded.resolved.images).catch(() => {
-      throw new FileError(loaded.resolved.images, 'images folder not found');
+      throw new FileError(loaded.resolved.images, msg.imagesFolderMissing());
     });
     const { size, fit, decoder } = config.preprocess;
     const decoders: Record<Decoder, number> = { 'libjpeg-turbo': 0, sharp: 0 };
@@ -78,7 +79,7 @@ export const preprocessStage: StageDefinition = {
       await ctx.writeFile(paths.index, JSON.stringify(index));
       splits[side] = { images: index.count, bytes: index.count * size * size * 3, file: relative(loaded.root, paths.pixels) };
     }
-    for (const f of failed) ctx.logger.warn(`${f.image}: could not be preprocessed (${f.detail}); left out`);
+    for (const f of failed) ctx.logger.warn(msg.notPreprocessed(f.image, f.detail));
     const data: PreprocessData = {
       size,
       fit,

@@ -14,6 +14,7 @@
 import sharp from 'sharp';
 import { StudyError } from '../core/errors.ts';
 import { decodeJpegScaled, jpegTurboStatus } from './jpeg-turbo.ts';
+import * as msg from '../core/messages.ts';
 
 export type Decoder = 'libjpeg-turbo' | 'sharp';
 export type DecoderChoice = 'auto' | Decoder;
@@ -44,7 +45,7 @@ export function resolveDecoder(choice: DecoderChoice = 'auto'): Decoder {
   if (choice === 'sharp') return 'sharp';
   const status = jpegTurboStatus();
   if (status.available) return 'libjpeg-turbo';
-  if (choice === 'libjpeg-turbo') throw new StudyError(`preprocess.decoder is "libjpeg-turbo" but ${status.reason}`);
+  if (choice === 'libjpeg-turbo') throw new StudyError(msg.decoderUnavailable(status.reason ?? 'the libjpeg-turbo addon is not available'));
   return 'sharp';
 }
 

@@ -15,6 +15,7 @@
 import { keyedUniform } from '../core/random.ts';
 import { CLASSES, type ClassName } from './labels.ts';
 import type { Listing, NearDuplicate } from './types.ts';
+import * as msg from '../core/messages.ts';
 
 export type Side = 'train' | 'validation';
 export const SIDES: Side[] = ['train', 'validation'];
@@ -77,7 +78,7 @@ export function splitListings(listings: Listing[], nearDuplicates: NearDuplicate
     per_class[s] = n;
     if (n < options.perClass[s]) {
       const short = CLASSES.filter((c) => pools[s][c].length < options.perClass[s]).map((c) => `${c} has ${pools[s][c].length}`);
-      warnings.push(`${s}: ${options.perClass[s]} rows per class were requested but ${short.join(' and ')}; using ${n} per class (still balanced)`);
+      warnings.push(msg.splitShort(s, options.perClass[s], short, n));
     }
     for (const c of CLASSES) result[s].push(...pools[s][c].sort(byRank).slice(0, n));
     result[s].sort(byRank);

@@ -9,6 +9,7 @@ import { stageFile } from '../stage-files.ts';
 import { checkData, requireUsable } from './check.ts';
 import { splitListings } from './split.ts';
 import { summariseDataset } from './summary.ts';
+import * as msg from '../core/messages.ts';
 
 export const DATASET_SCHEMA = 1;
 
@@ -40,7 +41,7 @@ export const datasetStage: StageDefinition = {
       perClass: { train: d.train_per_class, validation: d.validation_per_class },
     });
     for (const warning of split.warnings) ctx.logger.warn(warning);
-    if (check.problems.length) ctx.logger.warn(`${check.problems.length} manifest rows excluded (see the data-quality page or study check-data)`);
+    if (check.problems.length) ctx.logger.warn(msg.rowsExcluded(check.problems.length));
     const rel = relative(loaded.root, loaded.resolved.manifest);
     const summary = summariseDataset(check, split, {
       manifest: rel.startsWith('..') ? basename(loaded.resolved.manifest) : rel,
@@ -50,7 +51,7 @@ export const datasetStage: StageDefinition = {
       requested: { train: d.train_per_class, validation: d.validation_per_class },
     });
     await ctx.writeData('dataset', DATASET_SCHEMA, summary);
-    await ctx.writeFile(stageFile('split', loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: split.train, validation: split.validation }));
+    await ctx.writeFile(stageFile('split', loaded.resolved), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: split.train, validation: split.validation }));
     await ctx.writeFile(join(loaded.resolved.cache, 'dataset', 'problems.json'), JSON.stringify({ schema: 1, run: ctx.fingerprint, problems: check.problems, near_duplicates: check.near_duplicates, leaks_removed: split.leaks_removed }));
     ctx.logger.info(`  ${check.usable}/${check.rows} rows usable; train ${split.train.length}, validation ${split.validation.length} (${split.per_class.train} + ${split.per_class.validation} per class)`);
   },

@@ -16,6 +16,7 @@ import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
 import { clipPixels, CLIP_DEFAULT, loadClip, type ClipModel } from './clip.ts';
 import { embeddingPaths, type EmbeddingIndex } from './store.ts';
+import * as msg from '../core/messages.ts';
 
 /** Where the model is (or would be): a local folder, or transformers.js' cache of the hub id. */
 function modelLocation(loaded: LoadedConfig): string {
@@ -39,7 +40,7 @@ export const embedClipStage: StageDefinition = {
       clip = await loadClip({ model: config.clip.model, root: loaded.root, cacheDir: loaded.resolved.cache, dtype: config.clip.dtype });
     } catch (error) {
       const reason = withoutMachinePaths(errorMessage(error).split('\n')[0]!, loaded.root);
-      ctx.logger.warn(`CLIP embeddings not computed: ${reason}`);
+      ctx.logger.warn(msg.clipNotComputed(reason));
       const data: ClipData = {
         status: 'not_run',
         model: config.clip.model,

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { StudyError } from '../core/errors.ts';
+import * as msg from '../core/messages.ts';
 
 export const CLIP_DEFAULT = { id: 'Xenova/clip-vit-base-patch32', revision: '0b95b21b04a877260b196dfc3ebdb79c3c8be8ca' };
 
@@ -104,7 +105,7 @@ export async function loadClip(options: LoadClipOptions): Promise<ClipModel> {
     id = basename(local);
   } else {
     if (existsSync(local) || options.model.startsWith('.') || options.model.startsWith('/')) {
-      throw new StudyError(`${local}: not a CLIP model folder (no config.json)`);
+      throw new StudyError(msg.notClipFolder(local));
     }
     env.allowLocalModels = false;
     env.allowRemoteModels = !(processEnv.HF_HUB_OFFLINE === '1' || processEnv.STUDY_OFFLINE === '1');
@@ -122,9 +123,9 @@ export async function loadClip(options: LoadClipOptions): Promise<ClipModel> {
   } catch (error) {
     const message = (error as Error).message;
     const why = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED/i.test(message)
-      ? `the Hugging Face hub cannot be reached (${message}) and the model is not in ${env.cacheDir}`
+      ? msg.clipUnreachable(message, String(env.cacheDir))
       : message;
-    throw new StudyError(`CLIP model ${options.model} could not be loaded: ${why}`, { cause: error });
+    throw new StudyError(msg.clipNotLoaded(options.model, why), { cause: error });
   }
   const preprocessor = parsePreprocessor(preprocessorConfig);
   return {

@@ -6,8 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { StageDefinition } from '../stages.ts';
-import { imageCachePaths, type ImageCacheIndex } from '../data/image-cache.ts';
 import { embeddingPaths, type EmbeddingIndex } from './store.ts';
+import { FileError } from '../core/errors.ts';
+import * as msg from '../core/messages.ts';
 
 export const embedResnetStage: StageDefinition = {
   name: 'embed-resnet',
@@ -16,10 +17,10 @@ export const embedResnetStage: StageDefinition = {
   after: ['evaluate', 'preprocess'],
   async run(ctx) {
     const { cache } = ctx.loaded.resolved;
-    const validation = JSON.parse(await readFile(imageCachePaths(cache, 'validation').index, 'utf8')) as ImageCacheIndex;
+    const validation = await ctx.read('images:validation');
     const features = await readFile(ctx.path('features'));
     const dim = features.byteLength / 4 / Math.max(1, validation.count);
-    if (!Number.isInteger(dim)) throw new Error(`${ctx.path('features')}: ${features.byteLength} bytes are not ${validation.count} float32 rows`);
+    if (!Number.isInteger(dim)) throw new FileError(ctx.path('features'), msg.featuresSize(features.byteLength, validation.count));
     const paths = embeddingPaths(cache, 'resnet');
     const index: EmbeddingIndex = { schema: 1, ids: validation.ids, images: validation.images, labels: validation.labels, dim };
     await ctx.writeFile(paths.data, features);

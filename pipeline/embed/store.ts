@@ -1,7 +1,8 @@
 /** Embedding matrices on disk: `<name>.f32` (N x D float32, row-major) and `<name>.json` (ids). */
-import { access, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { FileError } from '../core/errors.ts';
+import * as msg from '../core/messages.ts';
 
 export interface EmbeddingIndex {
   schema: 1;
@@ -16,25 +17,17 @@ export const embeddingPaths = (cache: string, name: string) => ({
   index: join(cache, 'embed', `${name}.json`),
 });
 
-export async function readEmbeddings(cache: string, name: string): Promise<{ index: EmbeddingIndex; rows: Float32Array[] }> {
-  const paths = embeddingPaths(cache, name);
+/** The matrix whose index is at `indexPath` (its rows lie beside it, as `.f32`). */
+export async function readEmbeddings(indexPath: string): Promise<{ index: EmbeddingIndex; rows: Float32Array[] }> {
+  const dataPath = indexPath.replace(/\.json$/, '.f32');
   let index: EmbeddingIndex;
   let bytes: Buffer;
   try {
-    index = JSON.parse(await readFile(paths.index, 'utf8'));
-    bytes = await readFile(paths.data);
+    index = JSON.parse(await readFile(indexPath, 'utf8'));
+    bytes = await readFile(dataPath);
   } catch {
-    throw new FileError(paths.data, `no ${name} embeddings: run the embed-${name} stage first`);
+    throw new FileError(dataPath, msg.noEmbeddings(basename(indexPath, '.json')));
   }
   const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   return { index, rows: index.ids.map((_, i) => all.slice(i * index.dim, (i + 1) * index.dim)) };
-}
-
-export async function embeddingsExist(cache: string, name: string): Promise<boolean> {
-  try {
-    await access(embeddingPaths(cache, name).index);
-    return true;
-  } catch {
-    return false;
-  }
 }

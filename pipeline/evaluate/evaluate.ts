@@ -5,6 +5,7 @@
  */
 import { bootstrapIntervals, type BootstrapIntervals } from './bootstrap.ts';
 import { classificationReport, confusionMatrix, rocAuc, rocCurve, type ClassificationReport, type RocCurve } from './metrics.ts';
+import * as msg from '../core/messages.ts';
 
 export interface Evaluation {
   report: ClassificationReport;
@@ -19,10 +20,10 @@ export function evaluatePredictions(yTrue: number[], options: { scores?: number[
   const threshold = options.threshold ?? 0.5;
   const yPred = options.predictions ?? options.scores!.map((s) => (s >= threshold ? 1 : 0));
   const { report, zeroDivision } = classificationReport(yTrue, yPred);
-  const warnings = zeroDivision.map((what) => `${what}: set to 0 (zero_division=0)`);
+  const warnings = zeroDivision.map(msg.zeroDivision);
   const positives = yTrue.reduce((a, b) => a + b, 0);
   const bothClasses = positives > 0 && positives < yTrue.length;
-  if (options.scores && !bothClasses) warnings.push('only one class in y_true: ROC AUC is undefined');
+  if (options.scores && !bothClasses) warnings.push(msg.oneClassAuc());
   const ci = bootstrapIntervals(yTrue, yPred, options.scores && bothClasses ? options.scores : undefined);
   return {
     report,

@@ -25,7 +25,7 @@ export const evaluateStage: StageDefinition = {
     const { loaded } = ctx;
     const net = await openForwardNetwork(ctx.path('model'), ctx.config.model, { logger: ctx.logger });
     ctx.notes.inference = net.engine;
-    const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
+    const cache = await ImageCache.at(ctx.path('images:validation'));
     try {
       const progress = ctx.logger.progress('validation forward pass', cache.count);
       const { logits, features } = await forwardCache(net, cache, { onBatch: (n) => progress.tick(n) });
@@ -46,8 +46,8 @@ export const evaluateStage: StageDefinition = {
         score_histogram: histogram(predictions),
       };
       await ctx.writeData('evaluate', 1, data);
-      await ctx.writeFile(stageFile('features', loaded.resolved.cache), new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
-      await ctx.writeFile(stageFile('predictions', loaded.resolved.cache), JSON.stringify({ schema: 1, run: ctx.fingerprint, threshold: THRESHOLD, predictions }));
+      await ctx.writeFile(stageFile('features', loaded.resolved), new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
+      await ctx.writeFile(stageFile('predictions', loaded.resolved), JSON.stringify({ schema: 1, run: ctx.fingerprint, threshold: THRESHOLD, predictions }));
       const r = evaluation.report;
       ctx.logger.info(`  validation: accuracy ${r.accuracy.toFixed(3)} [${evaluation.ci95.accuracy.map((v) => v.toFixed(3)).join(', ')}], macro F1 ${r['macro avg']['f1-score'].toFixed(3)}, AUC ${evaluation.roc_auc?.toFixed(3) ?? 'n/a'}`);
     } finally {

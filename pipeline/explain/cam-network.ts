@@ -13,6 +13,7 @@ import { readSafetensors } from '../model/safetensors.ts';
 import { specFromTensors } from '../model/torch-layout.ts';
 import { networkFromFile } from '../model/weights.ts';
 import { gradCam, lastStageGradCam, type CamTarget, type GradCamResult } from './gradcam.ts';
+import * as msg from '../core/messages.ts';
 
 export interface CamNetwork {
   engine: string;
@@ -27,7 +28,7 @@ export async function openCamNetwork(path: string, layer: string, model: Pick<Mo
   const match = /^layer([1-9])$/.exec(layer);
   const stage = match ? Number(match[1]) : 0;
   if (stage < 1 || stage > spec.blocks.length) {
-    throw new StudyError(`unknown layer '${layer}': choose one of ${spec.blocks.map((_, i) => `layer${i + 1}`).join(', ')}`);
+    throw new StudyError(msg.unknownLayer(layer, spec.blocks.length));
   }
   if (stage === spec.blocks.length && spec.classes === 1 && (await chooseEngine(model, logger)) === 'onnxruntime') {
     const net = await OnnxResNet.fromTensors(tensors, path, { stageOutput: stage });

@@ -3,11 +3,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { nchwToNhwc } from '../model/forward.ts';
 import { inputSizeFor, photosToBatch } from '../model/photo-input.ts';
-import { FileError, StudyError } from '../core/errors.ts';
+import { FileError } from '../core/errors.ts';
+import { UsageError } from '../core/options.ts';
 import type { ModelConfig, StudyConfig } from '../core/config-types.ts';
 import type { CamTarget } from './gradcam.ts';
 import { openCamNetwork } from './cam-network.ts';
 import { overlayHeatmap } from './overlay.ts';
+import * as msg from '../core/messages.ts';
 
 export async function gradcamCommand(options: { weights: string; inputs: string[]; layer: string; target?: string; overlay?: string; size?: number; config: StudyConfig; engine: Pick<ModelConfig, 'inference' | 'backend'> }) {
   let input: { x: Float32Array; shape: [number, number, number, number] };
@@ -18,9 +20,9 @@ export async function gradcamCommand(options: { weights: string; inputs: string[
     try {
       json = JSON.parse(await readFile(options.inputs[0]!, 'utf8'));
     } catch (error) {
-      throw new FileError(options.inputs[0]!, `cannot read a JSON batch (${(error as Error).message})`);
+      throw new FileError(options.inputs[0]!, msg.cannotRead((error as Error).message, 'a JSON batch'));
     }
-    if (!json || !('input_nchw' in json)) throw new FileError(options.inputs[0]!, 'expected an object with "input_nchw"');
+    if (!json || !('input_nchw' in json)) throw new FileError(options.inputs[0]!, msg.expectedInputObject());
     input = nchwToNhwc(json.input_nchw as never);
   } else {
     size = await inputSizeFor(options.weights, options.size, options.config);
@@ -32,7 +34,7 @@ export async function gradcamCommand(options: { weights: string; inputs: string[
   try {
     const result = await net.cams(input.x, input.shape, options.target as CamTarget | undefined);
     if (options.overlay) {
-      if (photos.length === 0) throw new StudyError('--overlay needs a photo as input, not a JSON batch');
+      if (photos.length === 0) throw new UsageError(msg.overlayNeedsPhoto());
       const overlay = await overlayHeatmap(photos[0]!, result.maps[0]!, { size });
       await writeFile(options.overlay, await sharp(overlay, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
     }

@@ -8,6 +8,7 @@
 import { tf } from '../model/backend.ts';
 import type { ResNet } from '../model/resnet.ts';
 import { StudyError } from '../core/errors.ts';
+import * as msg from '../core/messages.ts';
 
 export type CamTarget = 'sold' | 'not_sold';
 
@@ -28,7 +29,7 @@ export function stageIndex(net: ResNet, layer: string): number {
   const match = /^layer([1-9])$/.exec(layer);
   const stage = match ? Number(match[1]) : 0;
   if (stage < 1 || stage > net.stages.length) {
-    throw new StudyError(`unknown layer '${layer}': choose one of ${net.stages.map((_, i) => `layer${i + 1}`).join(', ')}`);
+    throw new StudyError(msg.unknownLayer(layer, net.stages.length));
   }
   return stage;
 }
@@ -61,7 +62,7 @@ export function lastStageGradCam(
   target?: CamTarget | CamTarget[],
 ): GradCamResult {
   const [n, c, h, w] = activation.shape;
-  if (fcWeight.length !== c) throw new StudyError(`Grad-CAM from the last stage needs a single-logit head over ${c} features, got ${fcWeight.length} weights`);
+  if (fcWeight.length !== c) throw new StudyError(msg.camHead(c, fcWeight.length));
   const targets = targetsFor(logits, target);
   const plane = h * w;
   const raw = new Float32Array(n * plane);

@@ -43,7 +43,7 @@ export const gradcamStage: StageDefinition = {
     );
     const net = await openCamNetwork(ctx.path('model'), config.gradcam.layer, config.model, ctx.logger);
     ctx.notes.inference = net.engine;
-    const cache = await ImageCache.open(loaded.resolved.cache, 'validation');
+    const cache = await ImageCache.at(ctx.path('images:validation'));
     const realRoot = await realpath(loaded.resolved.images);
     const size = config.gradcam.image_size;
     const items: GradcamData['items'] = [];

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { StudyError } from '../core/errors.ts';
 
 import type { BackendName } from './backend-names.ts';
+import * as msg from '../core/messages.ts';
 export { BACKENDS, type BackendName } from './backend-names.ts';
 const AUTO_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
@@ -59,7 +60,7 @@ async function prepare(name: BackendName): Promise<string | undefined> {
  */
 async function startWasm(start: () => Promise<boolean>): Promise<boolean> {
   const threads = Number(process.env.STUDY_WASM_THREADS ?? availableParallelism());
-  if (!Number.isInteger(threads) || threads < 1) throw new StudyError(`STUDY_WASM_THREADS must be a whole number of threads, got '${process.env.STUDY_WASM_THREADS}'`);
+  if (!Number.isInteger(threads) || threads < 1) throw new StudyError(msg.wasmThreads(process.env.STUDY_WASM_THREADS));
   if (threads === 1) return start();
   const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const { withWasmThreads } = await import('./wasm-threads.ts');
@@ -88,7 +89,7 @@ export async function initBackend(requested: BackendName | 'auto' = 'auto'): Pro
       reasons.push(`${name}: ${(error as Error).message}`);
     }
   }
-  throw new StudyError(`no TensorFlow.js backend could be started:\n  ${reasons.join('\n  ')}`);
+  throw new StudyError(msg.noTfjsBackend(reasons));
 }
 
 export function activeBackend(): BackendName | undefined {

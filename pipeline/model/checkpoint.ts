@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../core/atomic.ts';
 import { FileError } from '../core/errors.ts';
 import { parseSafetensors, serializeSafetensors, type NamedTensor } from './safetensors.ts';
 import type { EngineState, TrainEngine } from './train-engine.ts';
+import * as msg from '../core/messages.ts';
 
 export interface EpochRecord {
   epoch: number;
@@ -46,7 +47,7 @@ export async function loadCheckpoint(path: string, engine: TrainEngine, run: str
   }
   const file = parseSafetensors(bytes, path);
   const state = JSON.parse(file.metadata.study_state ?? 'null') as (LoopState & { adam_step: number }) | null;
-  if (!state) throw new FileError(path, 'not a training checkpoint (no study_state metadata)');
+  if (!state) throw new FileError(path, msg.notCheckpoint());
   if (state.run !== run) return undefined; // another configuration's checkpoint
   const moments = new Map([...file.tensors].filter(([name]) => /\.(exp_avg|exp_avg_sq)$/.test(name) && /^(optimizer|onnx)\./.test(name)));
   const tensors = new Map([...file.tensors].filter(([name]) => !moments.has(name)));

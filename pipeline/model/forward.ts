@@ -1,6 +1,7 @@
 /** Input conversions for forward passes: NCHW nested arrays (the fixtures' and PyTorch's layout) to NHWC. */
 import { tf } from './backend.ts';
 import { StudyError } from '../core/errors.ts';
+import * as msg from '../core/messages.ts';
 
 export type Nested = number | Nested[];
 
@@ -17,9 +18,9 @@ export function shapeOf(value: Nested): number[] {
 /** An [N][3][H][W] array as NHWC float32 (our batches' layout). */
 export function nchwToNhwc(input: Nested, what = 'input_nchw'): { x: Float32Array; shape: [number, number, number, number] } {
   const shape = shapeOf(input);
-  if (shape.length !== 4 || shape[1] !== 3) throw new StudyError(`${what} must be [N][3][H][W], got [${shape.join('][')}]`);
+  if (shape.length !== 4 || shape[1] !== 3) throw new StudyError(msg.inputShape(what, shape));
   const flat = (input as Nested[]).flat(3) as number[];
-  if (flat.length !== shape.reduce((a, b) => a * b, 1) || flat.some((v) => typeof v !== 'number')) throw new StudyError(`${what} is ragged or holds non-numbers`);
+  if (flat.length !== shape.reduce((a, b) => a * b, 1) || flat.some((v) => typeof v !== 'number')) throw new StudyError(msg.inputRagged(what));
   const [n, c, h, w] = shape as [number, number, number, number];
   const x = new Float32Array(flat.length);
   for (let i = 0; i < n; i++) {

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { hashFile } from '../core/hash.ts';
 import { temporaryPathFor } from '../core/atomic.ts';
 import type { Logger } from '../core/effects.ts';
+import * as msg from '../core/messages.ts';
 
 export interface HubFile {
   repo: string;
@@ -68,14 +69,14 @@ export async function fetchHubFile(spec: HubFile, options: HubOptions): Promise<
   const cached = await verified(local, spec);
   if (cached) return { ok: true, path: local, from: 'cache' };
   if (cached === false) {
-    options.logger.warn(`${local}: sha256 does not match ${spec.repo}@${spec.revision.slice(0, 7)}; fetching it again`);
+    options.logger.warn(msg.hubChecksumMismatch(local, spec.repo, spec.revision));
     await rm(local, { force: true });
   }
   const hf = huggingFaceCachePath(spec, env);
   if (await verified(hf, spec)) return { ok: true, path: hf, from: 'hf-cache' };
 
   if (env.HF_HUB_OFFLINE === '1' || env.STUDY_OFFLINE === '1') {
-    return { ok: false, reason: `offline (HF_HUB_OFFLINE=1) and ${spec.repo}/${spec.file} is in neither ${local} nor ${hf}` };
+    return { ok: false, reason: msg.hubOffline(`${spec.repo}/${spec.file}`, [local, hf]) };
   }
   const endpoint = (env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/$/, '');
   const url = `${endpoint}/${spec.repo}/resolve/${spec.revision}/${spec.file}`;
@@ -85,9 +86,9 @@ export async function fetchHubFile(spec: HubFile, options: HubOptions): Promise<
   try {
     response = await doFetch(url);
   } catch (error) {
-    return { ok: false, reason: `cannot reach ${endpoint} (${(error as Error).message}) and ${spec.repo}/${spec.file} is not cached` };
+    return { ok: false, reason: msg.hubUnreachable(endpoint, (error as Error).message, `${spec.repo}/${spec.file}`) };
   }
-  if (!response.ok || !response.body) return { ok: false, reason: `${url} answered HTTP ${response.status}` };
+  if (!response.ok || !response.body) return { ok: false, reason: msg.hubHttp(url, response.status) };
   await mkdir(dirname(local), { recursive: true });
   const tmp = temporaryPathFor(local);
   const hash = createHash('sha256');
@@ -103,12 +104,12 @@ export async function fetchHubFile(spec: HubFile, options: HubOptions): Promise<
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   } catch (error) {
     await rm(tmp, { force: true });
-    return { ok: false, reason: `download of ${url} failed (${(error as Error).message})` };
+    return { ok: false, reason: msg.hubDownloadFailed(url, (error as Error).message) };
   }
   const digest = hash.digest('hex');
   if (digest !== spec.sha256) {
     await rm(tmp, { force: true });
-    return { ok: false, reason: `${url} has sha256 ${digest}, expected ${spec.sha256}: refusing it` };
+    return { ok: false, reason: msg.hubDigest(url, digest, spec.sha256) };
   }
   await rename(tmp, local);
   return { ok: true, path: local, from: 'download' };

@@ -13,6 +13,7 @@ import type { ResNetSpec } from './resnet.ts';
 import { networkFromFile } from './weights.ts';
 import type { ImageCache } from '../data/image-cache.ts';
 import { readBatch } from '../data/batches.ts';
+import * as msg from '../core/messages.ts';
 
 export interface ForwardNetwork {
   /** 'onnxruntime', or the TensorFlow.js backend's name. */
@@ -32,7 +33,7 @@ export async function chooseEngine(model: Pick<ModelConfig, 'inference' | 'backe
     return 'onnxruntime';
   } catch (error) {
     if (model.inference === 'onnxruntime') throw error;
-    logger?.warn(`${(error as Error).message}; forward passes run in TensorFlow.js`);
+    logger?.warn(msg.engineFallback((error as Error).message, 'forward passes'));
     return 'tfjs';
   }
 }
@@ -45,7 +46,7 @@ export async function chooseTrainingEngine(model: Pick<ModelConfig, 'engine'>, l
     return 'onnxruntime';
   } catch (error) {
     if (model.engine === 'onnxruntime') throw error;
-    logger?.warn(`${(error as Error).message}; training runs in TensorFlow.js`);
+    logger?.warn(msg.engineFallback((error as Error).message, 'training'));
     return 'tfjs';
   }
 }

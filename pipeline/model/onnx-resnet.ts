@@ -16,6 +16,7 @@ import { encodeModel, initializer, node, valueInfo, type Attribute, type Initial
 import { readSafetensors, type NamedTensor } from './safetensors.ts';
 import { specFromTensors } from './torch-layout.ts';
 import type { ResNetSpec } from './resnet.ts';
+import * as msg from '../core/messages.ts';
 
 const EPSILON = 1e-5;
 
@@ -31,7 +32,7 @@ export function resnetOnnxModel(tensors: Map<string, NamedTensor>, spec: ResNetS
   const used = new Set<string>();
   const weight = (name: string) => {
     const t = tensors.get(name);
-    if (!t) throw new StudyError(`missing tensor '${name}' for the ONNX graph`);
+    if (!t) throw new StudyError(msg.missingTensor('the ONNX graph', name));
     if (!used.has(name)) {
       used.add(name);
       initializers.push(initializer(name, t.shape, t.data));
@@ -102,7 +103,7 @@ export class OnnxResNet {
   static async fromTensors(tensors: Map<string, NamedTensor>, source: string, options: OnnxGraphOptions & { threads?: number } = {}): Promise<OnnxResNet> {
     const spec = specFromTensors(tensors, source);
     if (options.stageOutput !== undefined && (options.stageOutput < 1 || options.stageOutput > spec.blocks.length)) {
-      throw new StudyError(`unknown layer 'layer${options.stageOutput}': choose one of ${spec.blocks.map((_, i) => `layer${i + 1}`).join(', ')}`);
+      throw new StudyError(msg.unknownLayer(`layer${options.stageOutput}`, spec.blocks.length));
     }
     const { ort, session } = await createSession(resnetOnnxModel(tensors, spec, options), options.threads);
     return new OnnxResNet(spec, tensors.get('fc.weight')!.data, session, ort, options.stageOutput);

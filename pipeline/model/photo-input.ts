@@ -7,6 +7,7 @@ import { augmentAndNormalise } from '../data/augment.ts';
 import { StudyError } from '../core/errors.ts';
 import type { StudyConfig } from '../core/config-types.ts';
 import { readSafetensors } from './safetensors.ts';
+import * as msg from '../core/messages.ts';
 
 /** An explicit size, else the size training stored with the weights, else preprocess.size. */
 export async function inputSizeFor(weights: string, explicit: number | undefined, config: StudyConfig): Promise<number> {
@@ -25,7 +26,7 @@ export async function photosToBatch(images: string[], size: number, config: Stud
     try {
       rgb = await decodeToRgb(image, { size, fit: config.preprocess.fit, maxPixels: config.dataset.max_pixels, decoder: config.preprocess.decoder });
     } catch (error) {
-      throw new StudyError(`${image}: cannot be read as an image (${(error as Error).message})`);
+      throw new StudyError(msg.notAnImage(image, (error as Error).message));
     }
     pixels.push(rgb);
     augmentAndNormalise(rgb, size, batch, i * per);

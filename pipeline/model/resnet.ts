@@ -8,10 +8,12 @@
  *  - layers are named as torchvision's parameters (conv1, layer1.0.conv2, fc ...).
  * Inputs are NHWC of any size; outputs are the logits and the pooled (penultimate) features.
  */
+import { StudyError } from '../core/errors.ts';
 import { tf } from './backend.ts';
 import type { SymbolicTensor } from '@tensorflow/tfjs';
 import { TorchConv2D } from './conv-layer.ts';
 import { TorchBatchNorm } from './batch-norm-layer.ts';
+import * as msg from '../core/messages.ts';
 
 export interface ResNetSpec {
   /** Channels of the stem convolution (64 in torchvision). */
@@ -114,7 +116,7 @@ export function withStageOutput(net: ResNet, layer: string): tf.LayersModel {
   const match = /^layer([1-9])$/.exec(layer);
   const stage = match ? Number(match[1]) - 1 : -1;
   if (stage < 0 || stage >= net.stages.length) {
-    throw new Error(`unknown layer '${layer}': choose one of ${net.stages.map((_, i) => `layer${i + 1}`).join(', ')}`);
+    throw new StudyError(msg.unknownLayer(layer, net.stages.length));
   }
   return tf.model({ inputs: net.input, outputs: [net.stages[stage]!, net.logits] });
 }

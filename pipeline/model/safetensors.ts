@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { FileError } from '../core/errors.ts';
+import * as msg from '../core/messages.ts';
 
 export interface NamedTensor {
   shape: number[];
@@ -28,15 +29,15 @@ function f16ToF32(h: number): number {
 }
 
 export function parseSafetensors(bytes: Uint8Array, name = 'safetensors'): SafetensorsFile {
-  if (bytes.length < 8) throw new FileError(name, 'not a safetensors file (shorter than its header)');
+  if (bytes.length < 8) throw new FileError(name, msg.notSafetensors('shorter than its header'));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength <= 0 || 8 + headerLength > bytes.length) throw new FileError(name, 'not a safetensors file (bad header length)');
+  if (headerLength <= 0 || 8 + headerLength > bytes.length) throw new FileError(name, msg.notSafetensors('bad header length'));
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch {
-    throw new FileError(name, 'not a safetensors file (unreadable header)');
+    throw new FileError(name, msg.notSafetensors('unreadable header'));
   }
   const base = 8 + headerLength;
   const tensors = new Map<string, NamedTensor>();
@@ -46,7 +47,7 @@ export function parseSafetensors(bytes: Uint8Array, name = 'safetensors'): Safet
     const size = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(size);
     const at = (i: number, width: number) => base + begin + i * width;
-    if (base + end > bytes.length) throw new FileError(name, `tensor ${key} runs past the end of the file`);
+    if (base + end > bytes.length) throw new FileError(name, msg.tensorPastEnd(key));
     switch (dtype) {
       case 'F32':
         for (let i = 0; i < size; i++) data[i] = view.getFloat32(at(i, 4), true);
@@ -71,7 +72,7 @@ export function parseSafetensors(bytes: Uint8Array, name = 'safetensors'): Safet
         for (let i = 0; i < size; i++) data[i] = view.getInt32(at(i, 4), true);
         break;
       default:
-        throw new FileError(name, `tensor ${key} has unsupported dtype ${dtype}`);
+        throw new FileError(name, msg.tensorDtype(key, dtype));
     }
     tensors.set(key, { shape, data, dtype: dtype === 'I64' ? 'I64' : 'F32' });
   }
@@ -83,7 +84,7 @@ export async function readSafetensors(path: string): Promise<SafetensorsFile> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new FileError(path, `cannot read the weights (${(error as Error).message})`);
+    throw new FileError(path, msg.weightsUnreadable((error as Error).message));
   }
   return parseSafetensors(bytes, path);
 }

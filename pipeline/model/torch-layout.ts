@@ -8,11 +8,12 @@ import { tf } from './backend.ts';
 import { StudyError } from '../core/errors.ts';
 import type { NamedTensor } from './safetensors.ts';
 import type { ResNet, ResNetSpec } from './resnet.ts';
+import * as msg from '../core/messages.ts';
 
 export function specFromTensors(tensors: Map<string, NamedTensor>, source: string): ResNetSpec {
   const shape = (name: string) => {
     const t = tensors.get(name);
-    if (!t) throw new StudyError(`${source}: no tensor '${name}': not a torchvision ResNet checkpoint (Bottleneck blocks)`);
+    if (!t) throw new StudyError(msg.notTorchvisionResnet(source, name));
     return t.shape;
   };
   const blocks: number[] = [];
@@ -25,7 +26,7 @@ export function specFromTensors(tensors: Map<string, NamedTensor>, source: strin
     widths.push(shape(`layer${stage}.0.conv1.weight`)[0]!);
     outChannels.push(shape(`layer${stage}.0.conv3.weight`)[0]!);
   }
-  if (blocks.length === 0) throw new StudyError(`${source}: no 'layer1.0.conv1.weight': not a torchvision ResNet with Bottleneck blocks`);
+  if (blocks.length === 0) throw new StudyError(msg.notTorchvisionResnet(source, 'layer1.0.conv1.weight'));
   return { stemWidth: shape('conv1.weight')[0]!, blocks, widths, outChannels, classes: tensors.has('fc.weight') ? shape('fc.weight')[0]! : 1 };
 }
 
@@ -38,7 +39,7 @@ function oihwToHwio(t: NamedTensor): tf.Tensor {
 export function loadTorchWeights(net: ResNet, tensors: Map<string, NamedTensor>, source: string, options: { head?: boolean } = {}): void {
   const get = (name: string) => {
     const t = tensors.get(name);
-    if (!t) throw new StudyError(`${source}: missing tensor '${name}'`);
+    if (!t) throw new StudyError(msg.missingTensor(source, name));
     return t;
   };
   for (const layer of net.model.layers) {
@@ -62,7 +63,7 @@ export function loadTorchWeights(net: ResNet, tensors: Map<string, NamedTensor>,
     const got = values.map((v) => v.shape.join('x'));
     if (expected.join() !== got.join()) {
       tf.dispose(values);
-      throw new StudyError(`${source}: '${name}' has shape ${got.join(', ')} where the network expects ${expected.join(', ')}`);
+      throw new StudyError(msg.tensorShape(source, name, got, expected));
     }
     layer.setWeights(values);
     tf.dispose(values);

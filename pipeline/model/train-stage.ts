@@ -44,8 +44,8 @@ export const trainStage: StageDefinition = {
       logger: ctx.logger,
     });
     ctx.notes.weights = { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null };
-    const train = await ImageCache.open(loaded.resolved.cache, 'train');
-    const validation = await ImageCache.open(loaded.resolved.cache, 'validation');
+    const train = await ImageCache.at(ctx.path('images:train'));
+    const validation = await ImageCache.at(ctx.path('images:validation'));
     const bestPath = join(work, 'best.safetensors');
     try {
       const parameters = net.model.countParams();
@@ -67,7 +67,7 @@ export const trainStage: StageDefinition = {
       const best = await readSafetensors(bestPath);
       loadTorchWeights(net, best.tensors, bestPath);
       const weights = await exportTorchWeights(net, state.step);
-      await ctx.writeFile(stageFile('model', loaded.resolved.cache), serializeSafetensors(weights, { format: 'pt', run: ctx.fingerprint, best_epoch: String(state.best_epoch), image_size: String(train.index.size) }));
+      await ctx.writeFile(stageFile('model', loaded.resolved), serializeSafetensors(weights, { format: 'pt', run: ctx.fingerprint, best_epoch: String(state.best_epoch), image_size: String(train.index.size) }));
       const data: TrainData = {
         weights: { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null, description: origin.description ?? null, card: origin.card ?? null },
         network: { blocks: net.spec.blocks, widths: net.spec.widths, out_channels: net.spec.outChannels, parameters },

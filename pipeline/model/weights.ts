@@ -13,6 +13,7 @@ import { fetchHubFile, huggingFaceCachePath, projectCachePath, RESNET50_IMAGENET
 import { buildResNet, RESNET50, type ResNet, type ResNetSpec } from './resnet.ts';
 import { readSafetensors } from './safetensors.ts';
 import { loadTorchWeights, specFromTensors } from './torch-layout.ts';
+import * as msg from '../core/messages.ts';
 
 export interface WeightsOrigin {
   /** What was asked for. */
@@ -72,14 +73,14 @@ export async function startingNetwork(options: StartingNetworkOptions): Promise<
   if (options.weights === 'imagenet') {
     const hub = await fetchHubFile(RESNET50_IMAGENET, { cacheDir: options.cacheDir, logger: options.logger, fetch: options.fetch, env: options.env });
     if (!hub.ok) {
-      options.logger.warn(`ImageNet weights unavailable: ${hub.reason}. Training starts from random initialisation (ResNet50 layout); the report says so. To use them offline, put the file at the path above or set model.weights to a local .safetensors file.`);
+      options.logger.warn(msg.imagenetUnavailable(hub.reason));
       return random(hub.reason);
     }
     path = hub.path;
     used = 'imagenet';
   } else {
     path = resolve(options.root, options.weights);
-    if (!existsSync(path)) throw new StudyError(`model.weights: no file at ${path}`);
+    if (!existsSync(path)) throw new StudyError(msg.weightsFileMissing(path));
     used = 'file';
   }
   const { tensors, metadata } = await readSafetensors(path);

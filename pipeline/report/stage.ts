@@ -1,31 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
-import type { ClusterData, EvaluateData, TrainData } from '../contracts.ts';
 import { FileError } from '../core/errors.ts';
 import { assembleReport, type StudyReference } from './assemble.ts';
 import { studyReferencePath } from '../site/globals.ts';
-
-/**
- * An upstream stage's `_data` file. Absent is allowed only where `optional` (a stage that had
- * nothing to do writes none); a file that is there but does not parse is an error naming it,
- * never a section that silently vanishes.
- */
-async function readData<T>(dir: string, name: string, stage: string, optional = false): Promise<T | undefined> {
-  const path = join(dir, `${name}.json`);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && optional) return undefined;
-    throw new FileError(path, `cannot read the ${stage} stage's output (${(error as Error).message}); run 'study build --force --only ${stage}' to remake it`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new FileError(path, `the ${stage} stage's output is not valid JSON (${(error as Error).message}): it is damaged or half-written; run 'study build --force' to remake it`);
-  }
-}
+import * as msg from '../core/messages.ts';
 
 /** `report`: the narrative's derived data (chart rows, verdicts), in `_data/report.json`. */
 export const reportStage: StageDefinition = {
@@ -35,16 +13,16 @@ export const reportStage: StageDefinition = {
   after: ['train', 'evaluate', 'cluster-resnet', 'cluster-clip'],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
-    const path = studyReferencePath(ctx.loaded);
+    const [referencePath] = ctx.inputs;
     let reference: StudyReference;
     try {
-      reference = JSON.parse(await readFile(path, 'utf8'));
+      reference = JSON.parse(await readFile(referencePath!, 'utf8'));
     } catch (error) {
-      throw new FileError(path, `cannot read the study's reference figures (${(error as Error).message})`);
+      throw new FileError(referencePath!, msg.referenceUnreadable((error as Error).message));
     }
-    const data = ctx.loaded.resolved.data;
-    // A cluster stage without embeddings (CLIP not run) writes no file.
-    const clusters = (await Promise.all(['resnet', 'clip'].map((s) => readData<ClusterData>(data, `clusters_${s}`, `cluster-${s}`, true)))).filter((c): c is ClusterData => Boolean(c));
-    await ctx.writeData('report', 6, assembleReport(reference, await readData<TrainData>(data, 'train', 'train'), await readData<EvaluateData>(data, 'evaluate', 'evaluate'), clusters));
+    // A cluster stage without embeddings (CLIP not run) writes no file; any other absence is an error.
+    const clusterFiles = (['data:clusters_resnet', 'data:clusters_clip'] as const).filter((name) => ctx.exists(name));
+    const clusters = await Promise.all(clusterFiles.map((name) => ctx.read(name)));
+    await ctx.writeData('report', 6, assembleReport(reference, await ctx.read('data:train'), await ctx.read('data:evaluate'), clusters));
   },
 };

@@ -9,6 +9,7 @@ import Eleventy from '@11ty/eleventy';
 import { StudyError } from '../core/errors.ts';
 import type { LoadedConfig } from '../core/config-types.ts';
 import type { Logger } from '../core/effects.ts';
+import * as msg from '../core/messages.ts';
 
 function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve') {
   process.env.STUDY_CONFIG = loaded.file;
@@ -38,7 +39,7 @@ export async function buildSite(loaded: LoadedConfig, logger: Logger): Promise<{
   try {
     results = (await eleventy.write()) as unknown[];
   } catch (error) {
-    throw new StudyError(`site build failed: ${unwrap(error)}`, { cause: error });
+    throw new StudyError(msg.siteFailed(unwrap(error)), { cause: error });
   }
   const pages = Array.isArray(results) ? results.flat(2).filter((r) => r && typeof r === 'object' && 'outputPath' in (r as object)).length : 0;
   const seconds = (performance.now() - started) / 1000;

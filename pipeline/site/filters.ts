@@ -4,6 +4,7 @@
  * "undefined" or "NaN".
  */
 import { StudyError } from '../core/errors.ts';
+import * as msg from '../core/messages.ts';
 
 interface FilterThis {
   page?: { inputPath?: string };
@@ -27,7 +28,7 @@ function requireNumber(this: FilterThis | undefined, value: unknown, filter: str
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
     const page = pageOf(this);
-    throw new StudyError(`${page}: filter '${filter}' needs a finite number, got ${value === undefined ? 'a missing value' : JSON.stringify(value)}`);
+    throw new StudyError(msg.filterNeedsNumber(page, filter, value));
   }
   return number;
 }

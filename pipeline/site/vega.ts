@@ -20,6 +20,7 @@ import { StudyError } from '../core/errors.ts';
 import { escapeHtml } from './escape.ts';
 import { dataTable } from './chart-table.ts';
 import { chartConfig } from './chart-theme.ts';
+import * as msg from '../core/messages.ts';
 
 /** Above this many bytes of SVG the static rendering becomes a PNG. */
 const MAX_INLINE_SVG = 200_000;
@@ -52,19 +53,19 @@ export async function loadSpec(spec: unknown, specRoot: string, page: string): P
     try {
       text = await readFile(path, 'utf8');
     } catch {
-      throw new StudyError(`${page}: chart spec file not found: ${trimmed} (looked in ${specRoot})`);
+      throw new StudyError(msg.chartSpecMissing(page, trimmed, specRoot));
     }
     return parseSpec(text, path);
   }
   if (spec && typeof spec === 'object' && !Array.isArray(spec)) return structuredClone(spec as Spec);
-  throw new StudyError(`${page}: the vega shortcode needs a spec file name, an object from _data or inline JSON; got ${spec === undefined ? 'a missing value' : typeof spec}`);
+  throw new StudyError(msg.chartSpecKind(page, spec === undefined ? 'a missing value' : typeof spec));
 }
 
 function parseSpec(text: string, where: string): Spec {
   try {
     return JSON.parse(text) as Spec;
   } catch (error) {
-    throw new StudyError(`${where}: the chart spec is not valid JSON (${(error as Error).message})`);
+    throw new StudyError(msg.chartSpecJson(where, (error as Error).message));
   }
 }
 
@@ -74,7 +75,7 @@ function assertLocalData(spec: unknown, where: string): void {
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'url' && typeof value === 'string' && /^([a-z]+:)?\/\//i.test(value)) {
-        throw new StudyError(`${where}: chart data from ${value} would leave the site; put the data in _data instead`);
+        throw new StudyError(msg.chartRemoteData(where, String(value)));
       }
       walk(value);
     }
@@ -104,7 +105,7 @@ export function createVegaShortcode(options: VegaShortcodeOptions) {
     if (Array.isArray(dataOrAlt)) spec.data = { values: dataOrAlt };
     else if (typeof dataOrAlt === 'string') alt = dataOrAlt;
     else if (dataOrAlt !== undefined && dataOrAlt !== null) {
-      throw new StudyError(`${page}: the vega shortcode's second argument must be an array of data rows or a description`);
+      throw new StudyError(msg.chartSecondArgument(page));
     }
     assertLocalData(spec, page);
     spec.config = { ...chartConfig, ...((spec.config as object) ?? {}) };
@@ -132,7 +133,7 @@ export function createVegaShortcode(options: VegaShortcodeOptions) {
       try {
         svg = (await renderStatic(spec)).svg;
       } catch (error) {
-        throw new StudyError(`${page}: chart '${description}' failed to render: ${(error as Error).message}`, { cause: error });
+        throw new StudyError(msg.chartFailed(page, String(description), (error as Error).message), { cause: error });
       }
       if (svg.length > MAX_INLINE_SVG) {
         const { density, ...png } = RENDERING.png;
