@@ -1,7 +1,8 @@
 /**
  * Training in onnxruntime equals PyTorch (scripts/reference/onnx_train_reference.py): one and
  * ten Adam steps, AdamW, accumulated micro-batches and a 3-class head, on the tiny-resnet fixture
- * in training mode; weights, moments and running statistics within 1e-4 relative.
+ * in training mode; weights, moments and running statistics within 1e-4 relative, with Adam's
+ * update in the step graph and as the fused CPU pass.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +43,7 @@ function assertClose(ours: number[], ref: number[], what: string, float32Error =
   assert.ok(worst <= bound, `${what}: largest difference ${worst} (scale ${scale}; PyTorch float32 ${float32Error})`);
 }
 
-async function runCase(name: string) {
+async function runCase(name: string, update: 'graph' | 'fused') {
   const c = reference.cases[name];
   const { tensors } = await readSafetensors(fixture);
   let spec = specFromTensors(tensors, fixture);
@@ -51,7 +52,7 @@ async function runCase(name: string) {
     tensors.set('fc.weight', { shape: [c.classes, 2048], data: Float32Array.from(c.fc_init.weight) });
     tensors.set('fc.bias', { shape: [c.classes], data: Float32Array.from(c.fc_init.bias) });
   }
-  const trainer = await OnnxTrainer.create(tensors, spec, 48, { learningRate: c.lr, weightDecay: 1e-4, decoupled: c.optimizer === 'AdamW' });
+  const trainer = await OnnxTrainer.create(tensors, spec, 48, { learningRate: c.lr, weightDecay: 1e-4, decoupled: c.optimizer === 'AdamW' }, { update });
   try {
     const x = batch(c.n, 48);
     const y = (c.classes === 1 ? [1, 0, 1, 0, 1, 0, 1, 0] : [0, 2, 1, 2, 0, 2, 1, 2]).slice(0, c.n);
@@ -79,6 +80,8 @@ async function runCase(name: string) {
   }
 }
 
+// Adam in the graph (what a GPU runs) and fused in JavaScript (what the CPU runs).
 for (const name of ['adam_1', 'adamw_1', 'accumulate_2x4', 'cross_entropy_3', 'adam_10']) {
-  test(`one training graph equals PyTorch: ${name}`, () => runCase(name));
+  test(`one training graph equals PyTorch: ${name}, Adam in the graph`, () => runCase(name, 'graph'));
+  test(`one training graph equals PyTorch: ${name}, Adam fused on the CPU`, () => runCase(name, 'fused'));
 }

@@ -2,7 +2,9 @@
  * Training in onnxruntime: the network's tensors (torchvision layout), Adam's moments and the
  * step count live here between steps, and each batch runs the step graph (step-graph.ts) on
  * them: one session per (variant, micro-batch size), made when first needed. The outputs of a
- * step are kept as the next step's inputs, so no tensor is copied through JavaScript.
+ * step are kept as the next step's inputs. On the CPU the graph stops at the gradients and Adam
+ * runs as one fused pass per tensor (fused-adam.ts), three times faster than the same update
+ * as ONNX element-wise kernels; on a GPU the update stays in the graph, next to the weights.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createSession, type Device } from '../../core/onnx-runtime.ts';
@@ -10,6 +12,7 @@ import type { NamedTensor } from '../safetensors.ts';
 import type { ResNetSpec } from '../resnet.ts';
 import { resnetParameters, type ParameterInfo } from './resnet-grad.ts';
 import { stepGraph, type AdamSettings, type StepVariant } from './step-graph.ts';
+import { fusedAdamUpdate } from './fused-adam.ts';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -33,6 +36,8 @@ export class OnnxTrainer {
   batchesTracked = 0;
   /** Why the requested device was not used, when it was not. */
   fallback: string | undefined;
+  /** Whether Adam's update runs in the step graph (on a GPU) or as the fused CPU pass. */
+  private readonly adamInGraph: boolean;
 
   private constructor(
     private readonly ort: Ort,
@@ -41,8 +46,10 @@ export class OnnxTrainer {
     readonly adam: AdamSettings,
     private readonly threads?: number,
     readonly device: Device = 'cpu',
+    update?: 'graph' | 'fused',
   ) {
     this.parameters = resnetParameters(spec);
+    this.adamInGraph = (update ?? (device === 'cpu' ? 'fused' : 'graph')) === 'graph';
   }
 
   static async create(
@@ -50,10 +57,11 @@ export class OnnxTrainer {
     spec: ResNetSpec,
     size: number,
     adam: Partial<AdamSettings> & Pick<AdamSettings, 'learningRate' | 'weightDecay' | 'decoupled'>,
-    options: { threads?: number; device?: Device } = {},
+    /** `update`: where Adam runs; by default fused on the CPU, in the graph on a GPU. */
+    options: { threads?: number; device?: Device; update?: 'graph' | 'fused' } = {},
   ): Promise<OnnxTrainer> {
     const ort = await import('onnxruntime-node');
-    const trainer = new OnnxTrainer(ort, spec, size, { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...adam }, options.threads, options.device);
+    const trainer = new OnnxTrainer(ort, spec, size, { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...adam }, options.threads, options.device, options.update);
     trainer.load(tensors);
     return trainer;
   }
@@ -66,8 +74,9 @@ export class OnnxTrainer {
       this.values.set(p.name, new this.ort.Tensor('float32', Float32Array.from(t.data), p.shape));
       if (p.kind !== 'trained') continue;
       const zeros = () => new Float32Array(t.data.length);
-      this.m.set(p.name, new this.ort.Tensor('float32', moments?.m.get(p.name) ?? zeros(), p.shape));
-      this.v.set(p.name, new this.ort.Tensor('float32', moments?.v.get(p.name) ?? zeros(), p.shape));
+      // Copies: the fused update works in place.
+      this.m.set(p.name, new this.ort.Tensor('float32', moments?.m.get(p.name)?.slice() ?? zeros(), p.shape));
+      this.v.set(p.name, new this.ort.Tensor('float32', moments?.v.get(p.name)?.slice() ?? zeros(), p.shape));
     }
     this.step = moments?.step ?? 0;
     this.batchesTracked = moments?.batchesTracked ?? 0;
@@ -101,7 +110,8 @@ export class OnnxTrainer {
     let loss = 0;
     for (const [i, b] of micro.entries()) {
       const last = i === micro.length - 1;
-      const variant: StepVariant = micro.length === 1 ? 'step' : i === 0 ? 'first' : last ? 'last' : 'accumulate';
+      const updating = last && this.adamInGraph;
+      const variant: StepVariant = i === 0 ? (updating ? 'step' : 'first') : updating ? 'last' : 'accumulate';
       const feeds: Record<string, Tensor> = {
         input: new this.ort.Tensor('float32', b.x, [b.count, this.size, this.size, 3]),
         labels: this.spec.classes === 1 ? new this.ort.Tensor('float32', Float32Array.from(b.y), [b.count]) : new this.ort.Tensor('int64', BigInt64Array.from(Array.from(b.y, (l) => BigInt(l))), [b.count]),
@@ -121,6 +131,7 @@ export class OnnxTrainer {
       for (const p of this.parameters) if (p.kind === 'running') this.values.set(p.name, out[`new:${p.name}`]!);
       if (variant === 'first' || variant === 'accumulate') {
         accumulated = new Map(this.parameters.filter((p) => p.kind === 'trained').map((p) => [p.name, out[`acc_out:${p.name}`]!]));
+        if (last) this.applyAdam(accumulated);
         continue;
       }
       for (const p of this.parameters) {
@@ -134,16 +145,25 @@ export class OnnxTrainer {
     return loss;
   }
 
-  /** The network's tensors in torchvision layout (what the pipeline exports and loads). */
+  /** Adam's update of every trained tensor, in place, from the batch's summed gradients. */
+  private applyAdam(grads: Map<string, Tensor>): void {
+    this.step++;
+    for (const [name, grad] of grads) {
+      const data = (map: Map<string, Tensor>) => map.get(name)!.data as Float32Array;
+      fusedAdamUpdate(data(this.values), grad.data as Float32Array, data(this.m), data(this.v), this.adam, this.step);
+    }
+  }
+
+  /** The network's tensors in torchvision layout (what the pipeline exports and loads): a copy, as the update works in place. */
   tensors(): Map<string, NamedTensor> {
     const out = new Map<string, NamedTensor>();
-    for (const [name, t] of this.values) out.set(name, { shape: [...t.dims], data: t.data as Float32Array });
+    for (const [name, t] of this.values) out.set(name, { shape: [...t.dims], data: (t.data as Float32Array).slice() });
     return out;
   }
 
-  /** Adam's state, for checkpoints. */
+  /** Adam's state, for checkpoints (a copy). */
   moments(): { m: Map<string, Float32Array>; v: Map<string, Float32Array>; step: number; batchesTracked: number } {
-    const read = (map: Map<string, Tensor>) => new Map([...map].map(([k, t]) => [k, t.data as Float32Array]));
+    const read = (map: Map<string, Tensor>) => new Map([...map].map(([k, t]) => [k, (t.data as Float32Array).slice()]));
     return { m: read(this.m), v: read(this.v), step: this.step, batchesTracked: this.batchesTracked };
   }
 
