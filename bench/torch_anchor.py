@@ -24,7 +24,7 @@ def step():
     else:
         net.eval()
         with torch.no_grad(): net(x)
-step()
+for _ in range(3): step()  # warm-up, as bench/model-worker.ts does
 t = time.perf_counter()
 for _ in range(steps): step()
 seconds = time.perf_counter() - t

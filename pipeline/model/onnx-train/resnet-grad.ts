@@ -2,9 +2,8 @@
  * The ResNet's training step as ONNX nodes: the forward pass in training mode (batch
  * statistics, PyTorch's running-statistics rule) recorded on a tape, then the backward pass
  * from per-operator gradient rules:
- *   convolution   input gradient as ConvTranspose; filter gradient as a matrix product for 1x1
- *                 kernels (a stepped Slice first when strided), else as a convolution over the
- *                 batch axis dilated by the stride;
+ *   convolution   input gradient as ConvTranspose; filter gradient as a matrix product: of the
+ *                 (stepped) input for 1x1 kernels, of its k*k shifted views (im2col) otherwise;
  *   batch norm    closed form: dx = g / sigma * (dy - mean(dy) - xhat * mean(dy * xhat));
  *   max pool      ScatterElements(add) on MaxPool's indices (the 3x3/2 windows overlap);
  *   ReLU, the residual Add, global average pooling, the linear head, and the loss (BCE with
@@ -73,6 +72,9 @@ export function addTrainingPass(g: GraphBuilder, spec: ResNetSpec, batch: number
   const accumulate = (x: string, dx: string) => gradOf.set(x, gradOf.has(x) ? g.add(gradOf.get(x)!, dx) : dx);
   const take = (x: string) => gradOf.get(x)!;
 
+  // The photo needs no gradient: the stem's input gradient (a 7x7 transposed convolution at
+  // full resolution) is not built.
+  const needsGrad = (x: string) => x !== x0;
   const conv = (x: string, shape: Shape, name: string, stride: number, pad: number): [string, Shape] => {
     const w = `${name}.weight`;
     const [co, ci, k] = [resnetShape(spec, w)[0]!, shape[1], resnetShape(spec, w)[2]!];
@@ -83,7 +85,9 @@ export function addTrainingPass(g: GraphBuilder, spec: ResNetSpec, batch: number
       // dx: the transposed convolution, padded out to x's size. A strided 1x1 kernel's is
       // W^T dy spread over every stride-th position: zeros interleaved by Pad and Reshape.
       const extra = (size: number, o: number) => size - ((o - 1) * stride - 2 * pad + k);
-      if (k === 1 && pad === 0 && stride > 1) {
+      if (!needsGrad(x)) {
+        // nothing: see needsGrad
+      } else if (k === 1 && pad === 0 && stride > 1) {
         const dense = g.op('ConvTranspose', [dy, w], [{ name: 'kernel_shape', ints: [1, 1] }]);
         const spread = g.op('Pad', [g.reshape(dense, [out[0], ci, out[2], 1, out[3], 1]), g.ints([0, 0, 0, 0, 0, 0, 0, 0, 0, stride - 1, 0, stride - 1])]);
         const grown = g.reshape(spread, [out[0], ci, out[2] * stride, out[3] * stride]);
@@ -101,9 +105,21 @@ export function addTrainingPass(g: GraphBuilder, spec: ResNetSpec, batch: number
         const rows = (t: string, c: number) => g.reshape(g.transpose(t, [1, 0, 2, 3]), [c, out[0] * out[2] * out[3]]);
         dw = g.reshape(g.op('Gemm', [rows(dy, co), rows(sampled, ci)], [{ name: 'transB', i: 1 }]), [co, ci, 1, 1]);
       } else {
-        // Convolve x (batch as channels) with dy (batch as channels), dilated by the stride.
-        const r = g.op('Conv', [g.transpose(x, [1, 0, 2, 3]), g.transpose(dy, [1, 0, 2, 3])], [{ name: 'pads', ints: [pad, pad, pad, pad] }, { name: 'dilations', ints: [stride, stride] }]);
-        dw = g.transpose(g.op('Slice', [r, g.ints([0, 0]), g.ints([k, k]), g.ints([2, 3])]), [1, 0, 2, 3]);
+        // dW = dy . im2col(x)^T: the k*k shifted (strided) views of x stacked into one matrix,
+        // then one Gemm. Three times faster here than convolving x with dy over the batch axis,
+        // whose huge kernel and 16 input channels suit no convolution algorithm.
+        const [n, , oh, ow] = out;
+        const xt = g.transpose(x, [1, 0, 2, 3]);
+        const padded = pad > 0 ? g.op('Pad', [xt, g.ints([0, 0, pad, pad, 0, 0, pad, pad])]) : xt;
+        const views: string[] = [];
+        for (let kh = 0; kh < k; kh++) {
+          for (let kw = 0; kw < k; kw++) {
+            views.push(g.op('Slice', [padded, g.ints([kh, kw]), g.ints([kh + (oh - 1) * stride + 1, kw + (ow - 1) * stride + 1]), g.ints([2, 3]), g.ints([stride, stride])]));
+          }
+        }
+        const columns = g.reshape(g.op('Concat', views, [{ name: 'axis', i: 0 }]), [k * k * ci, n * oh * ow]);
+        const rows = g.reshape(g.transpose(dy, [1, 0, 2, 3]), [co, n * oh * ow]);
+        dw = g.transpose(g.reshape(g.op('Gemm', [rows, columns], [{ name: 'transB', i: 1 }]), [co, k, k, ci]), [0, 3, 1, 2]);
       }
       grads.set(w, dw);
     });
