@@ -2,8 +2,10 @@
  * The ResNet's training step as ONNX nodes: the forward pass in training mode (batch
  * statistics, PyTorch's running-statistics rule) recorded on a tape, then the backward pass
  * from per-operator gradient rules:
- *   convolution   input gradient as ConvTranspose; filter gradient as a matrix product: of the
- *                 (stepped) input for 1x1 kernels, of its k*k shifted views (im2col) otherwise;
+ *   convolution   input gradient as one matrix product for 1x1 kernels (spread over the stride
+ *                 when strided), as ConvTranspose otherwise; filter gradient as a matrix
+ *                 product: of the (stepped) input for 1x1 kernels, of its k*k shifted views
+ *                 (im2col) otherwise;
  *   batch norm    closed form: dx = g / sigma * (dy - mean(dy) - xhat * mean(dy * xhat));
  *   max pool      ScatterElements(add) on MaxPool's indices (the 3x3/2 windows overlap);
  *   ReLU, the residual Add, global average pooling, the linear head, and the loss (BCE with
@@ -82,33 +84,41 @@ export function addTrainingPass(g: GraphBuilder, spec: ResNetSpec, batch: number
     const y = g.op('Conv', [x, w], [{ name: 'kernel_shape', ints: [k, k] }, { name: 'strides', ints: [stride, stride] }, { name: 'pads', ints: [pad, pad, pad, pad] }]);
     backward.push(() => {
       const dy = take(y);
-      // dx: the transposed convolution, padded out to x's size. A strided 1x1 kernel's is
-      // W^T dy spread over every stride-th position: zeros interleaved by Pad and Reshape.
-      const extra = (size: number, o: number) => size - ((o - 1) * stride - 2 * pad + k);
+      const [n, , oh, ow] = out;
+      // dy as a [co, n*oh*ow] matrix: the filter gradient and a 1x1 input gradient multiply it
+      // as one Gemm each (per-image products of a few columns, as ConvTranspose makes for
+      // the small maps of the last stages, are far slower).
+      const dyRows = g.reshape(g.transpose(dy, [1, 0, 2, 3]), [co, n * oh * ow]);
       if (!needsGrad(x)) {
         // nothing: see needsGrad
-      } else if (k === 1 && pad === 0 && stride > 1) {
-        const dense = g.op('ConvTranspose', [dy, w], [{ name: 'kernel_shape', ints: [1, 1] }]);
-        const spread = g.op('Pad', [g.reshape(dense, [out[0], ci, out[2], 1, out[3], 1]), g.ints([0, 0, 0, 0, 0, 0, 0, 0, 0, stride - 1, 0, stride - 1])]);
-        const grown = g.reshape(spread, [out[0], ci, out[2] * stride, out[3] * stride]);
-        const cropped = out[2] * stride === shape[2] && out[3] * stride === shape[3] ? grown : g.op('Pad', [grown, g.ints([0, 0, 0, 0, 0, 0, shape[2] - out[2] * stride, shape[3] - out[3] * stride])]);
-        accumulate(x, cropped);
+      } else if (k === 1 && pad === 0) {
+        const dxRows = g.op('Gemm', [g.reshape(w, [co, ci]), dyRows], [{ name: 'transA', i: 1 }]);
+        const dense = g.transpose(g.reshape(dxRows, [ci, n, oh, ow]), [1, 0, 2, 3]);
+        if (stride === 1) accumulate(x, dense);
+        else {
+          // A strided 1x1 kernel's input gradient is W^T dy at every stride-th position:
+          // zeros interleaved by Pad and Reshape, then padded out to x's size.
+          const spread = g.op('Pad', [g.reshape(dense, [n, ci, oh, 1, ow, 1]), g.ints([0, 0, 0, 0, 0, 0, 0, 0, 0, stride - 1, 0, stride - 1])]);
+          const grown = g.reshape(spread, [n, ci, oh * stride, ow * stride]);
+          accumulate(x, oh * stride === shape[2] && ow * stride === shape[3] ? grown : g.op('Pad', [grown, g.ints([0, 0, 0, 0, 0, 0, shape[2] - oh * stride, shape[3] - ow * stride])]));
+        }
       } else {
+        // The transposed convolution, padded out to x's size.
+        const extra = (size: number, o: number) => size - ((o - 1) * stride - 2 * pad + k);
         accumulate(x, g.op('ConvTranspose', [dy, w], [
           { name: 'kernel_shape', ints: [k, k] }, { name: 'strides', ints: [stride, stride] }, { name: 'pads', ints: [pad, pad, pad, pad] },
-          { name: 'output_padding', ints: [extra(shape[2], out[2]), extra(shape[3], out[3])] },
+          { name: 'output_padding', ints: [extra(shape[2], oh), extra(shape[3], ow)] },
         ]));
       }
       let dw: string;
       if (k === 1 && pad === 0) {
         const sampled = stride > 1 ? g.op('Slice', [x, g.ints([0, 0]), g.ints([shape[2], shape[3]]), g.ints([2, 3]), g.ints([stride, stride])]) : x;
-        const rows = (t: string, c: number) => g.reshape(g.transpose(t, [1, 0, 2, 3]), [c, out[0] * out[2] * out[3]]);
-        dw = g.reshape(g.op('Gemm', [rows(dy, co), rows(sampled, ci)], [{ name: 'transB', i: 1 }]), [co, ci, 1, 1]);
+        const xRows = g.reshape(g.transpose(sampled, [1, 0, 2, 3]), [ci, n * oh * ow]);
+        dw = g.reshape(g.op('Gemm', [dyRows, xRows], [{ name: 'transB', i: 1 }]), [co, ci, 1, 1]);
       } else {
         // dW = dy . im2col(x)^T: the k*k shifted (strided) views of x stacked into one matrix,
         // then one Gemm. Three times faster here than convolving x with dy over the batch axis,
         // whose huge kernel and 16 input channels suit no convolution algorithm.
-        const [n, , oh, ow] = out;
         const xt = g.transpose(x, [1, 0, 2, 3]);
         const padded = pad > 0 ? g.op('Pad', [xt, g.ints([0, 0, pad, pad, 0, 0, pad, pad])]) : xt;
         const views: string[] = [];
@@ -118,8 +128,7 @@ export function addTrainingPass(g: GraphBuilder, spec: ResNetSpec, batch: number
           }
         }
         const columns = g.reshape(g.op('Concat', views, [{ name: 'axis', i: 0 }]), [k * k * ci, n * oh * ow]);
-        const rows = g.reshape(g.transpose(dy, [1, 0, 2, 3]), [co, n * oh * ow]);
-        dw = g.transpose(g.reshape(g.op('Gemm', [rows, columns], [{ name: 'transB', i: 1 }]), [co, k, k, ci]), [0, 3, 1, 2]);
+        dw = g.transpose(g.reshape(g.op('Gemm', [dyRows, columns], [{ name: 'transB', i: 1 }]), [co, k, k, ci]), [0, 3, 1, 2]);
       }
       grads.set(w, dw);
     });
