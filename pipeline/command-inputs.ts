@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { defaultConfig, loadConfig } from './core/config.ts';
 import { FileError } from './core/errors.ts';
-import { UsageError } from './core/options.ts';
+import { optionalIntegerOption, UsageError } from './core/options.ts';
 import { BACKENDS, type BackendName } from './model/backend-names.ts';
 import type { ModelConfig, StudyConfig } from './core/config-types.ts';
 import { jpegTurboStatus } from './data/jpeg-turbo.ts';
@@ -85,4 +85,13 @@ export async function readNumberRows(path: string): Promise<number[][]> {
     if (!(r as unknown[]).every((v) => typeof v === 'number' && Number.isFinite(v))) throw new FileError(path, msg.rowNotFinite(i));
   });
   return rows as number[][];
+}
+
+/** What the photo commands (gradcam, predict) share: the weights, a non-empty file list, the input size and the configuration. */
+export async function photoCommandInputs(values: Values, positionals: string[], list: 'input' | 'images') {
+  const weights = requireOption(values, 'weights');
+  const files = fileList(values, positionals, list);
+  if (files.length === 0) throw new UsageError(list === 'images' ? msg.optionNeedsPhoto(list) : msg.optionRequired(list));
+  const size = optionalIntegerOption(values.size, 'size', 16, 1024);
+  return { weights, files, size, config: await configOrDefaults(values) };
 }

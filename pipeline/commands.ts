@@ -5,8 +5,8 @@
 import type { Logger } from './core/effects.ts';
 import { defaultConfig, loadConfig } from './core/config.ts';
 import { FileError, StudyError } from './core/errors.ts';
-import { enumOption, integerOption, numberOption, optionalIntegerOption, UsageError } from './core/options.ts';
-import { configOrDefaults, engineOption, fileList, readJson, readNumberRows, requireOption, versions } from './command-inputs.ts';
+import { enumOption, integerOption, numberOption, UsageError } from './core/options.ts';
+import { engineOption, fileList, photoCommandInputs, readJson, readNumberRows, requireOption, versions } from './command-inputs.ts';
 import { runStages, writeRunManifest } from './stages.ts';
 import { studyStages } from './graph.ts';
 import { buildSite, serveSite } from './site/build.ts';
@@ -144,12 +144,8 @@ export const commands: Record<string, Command> = {
       backend: backendOptionSpec,
     },
     async run({ values, positionals }) {
-      const weights = requireOption(values, 'weights');
-      const inputs = fileList(values, positionals, 'input');
-      if (inputs.length === 0) throw new UsageError(msg.optionRequired('input'));
+      const { weights, files: inputs, size, config } = await photoCommandInputs(values, positionals, 'input');
       const target = enumOption(values.target, 'target', ['sold', 'not_sold'] as const);
-      const size = optionalIntegerOption(values.size, 'size', 16, 1024);
-      const config = await configOrDefaults(values);
       const { gradcamCommand } = await import('./explain/command.ts');
       return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size, config, engine: engineOption(values, config) });
     },
@@ -288,12 +284,8 @@ export const commands: Record<string, Command> = {
       backend: backendOptionSpec,
     },
     async run({ values, positionals }) {
-      const weights = requireOption(values, 'weights');
-      const images = fileList(values, positionals, 'images');
-      if (images.length === 0) throw new UsageError(msg.optionNeedsPhoto('images'));
-      const size = optionalIntegerOption(values.size, 'size', 16, 1024);
+      const { weights, files: images, size, config } = await photoCommandInputs(values, positionals, 'images');
       const { predictImages } = await import('./model/predict.ts');
-      const config = await configOrDefaults(values);
       return { predictions: await predictImages({ weights, images, size, config, engine: engineOption(values, config) }) };
     },
   },

@@ -24,31 +24,28 @@ export interface ForwardNetwork {
   close(): Promise<void>;
 }
 
-/** Which engine runs forward passes: onnxruntime unless tfjs is asked for (or a GPU backend is chosen under auto). */
-export async function chooseEngine(model: Pick<ModelConfig, 'inference' | 'backend'>, logger?: Logger): Promise<'onnxruntime' | 'tfjs'> {
-  if (model.inference === 'tfjs') return 'tfjs';
-  if (model.inference === 'auto' && (model.backend === 'tensorflow' || model.backend === 'webgpu')) return 'tfjs';
+/** onnxruntime when it loads; a setting of "onnxruntime" makes its absence an error, "auto" falls back to tfjs with a warning. */
+async function onnxUnlessMissing(setting: 'auto' | 'onnxruntime', what: 'forward passes' | 'training', logger?: Logger): Promise<'onnxruntime' | 'tfjs'> {
   try {
     await loadOnnxRuntime();
     return 'onnxruntime';
   } catch (error) {
-    if (model.inference === 'onnxruntime') throw error;
-    logger?.warn(msg.engineFallback((error as Error).message, 'forward passes'));
+    if (setting === 'onnxruntime') throw error;
+    logger?.warn(msg.engineFallback((error as Error).message, what));
     return 'tfjs';
   }
 }
 
+/** Which engine runs forward passes: onnxruntime unless tfjs is asked for (or a GPU backend is chosen under auto). */
+export async function chooseEngine(model: Pick<ModelConfig, 'inference' | 'backend'>, logger?: Logger): Promise<'onnxruntime' | 'tfjs'> {
+  if (model.inference === 'tfjs') return 'tfjs';
+  if (model.inference === 'auto' && (model.backend === 'tensorflow' || model.backend === 'webgpu')) return 'tfjs';
+  return onnxUnlessMissing(model.inference, 'forward passes', logger);
+}
+
 /** What trains: model.engine, where auto means onnxruntime when it loads. */
 export async function chooseTrainingEngine(model: Pick<ModelConfig, 'engine'>, logger?: Logger): Promise<'onnxruntime' | 'tfjs'> {
-  if (model.engine === 'tfjs') return 'tfjs';
-  try {
-    await loadOnnxRuntime();
-    return 'onnxruntime';
-  } catch (error) {
-    if (model.engine === 'onnxruntime') throw error;
-    logger?.warn(msg.engineFallback((error as Error).message, 'training'));
-    return 'tfjs';
-  }
+  return model.engine === 'tfjs' ? 'tfjs' : onnxUnlessMissing(model.engine, 'training', logger);
 }
 
 export async function openForwardNetwork(path: string, model: Pick<ModelConfig, 'inference' | 'backend'>, options: { logger?: Logger } = {}): Promise<ForwardNetwork> {
