@@ -22,20 +22,23 @@ const config = { train: { epochs: 3, batch_size: 4, micro_batch: 4, patience: 10
  * Runs `study build --no-site`; kills it `killAfterMs` after the first stage starts running
  * (start-up is not interesting to kill) unless it ends first.
  */
-function build(project: LoadedConfig, killAfterMs = Infinity): Promise<{ killed: boolean; stderr: string }> {
+function build(project: LoadedConfig, killAfterMs = Infinity): Promise<{ killed: boolean; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, 'build', '--config', project.file, '--no-site']);
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
+    let started: number | undefined;
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (!timer && Number.isFinite(killAfterMs) && /: running/.test(stderr)) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (started === undefined && /: running/.test(stderr)) started = performance.now();
+      if (!timer && Number.isFinite(killAfterMs) && started !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve({ killed: true, stderr });
-      else if (code === 0) resolve({ killed: false, stderr });
+      const ms = started === undefined ? 0 : performance.now() - started;
+      if (signal === 'SIGKILL') resolve({ killed: true, stderr, ms });
+      else if (code === 0) resolve({ killed: false, stderr, ms });
       else reject(new Error(`build failed (exit ${code}):\n${stderr}`));
     });
   });
@@ -62,17 +65,18 @@ async function assertWhole(project: LoadedConfig, when: string): Promise<void> {
 test('SIGKILL at random moments, many times: every run resumes, nothing is half-written, the end is as uninterrupted', { timeout: 600_000 }, async () => {
   // Both builds in one folder, so that even the fingerprints (which include paths) must agree.
   const project = await makeSiteProject(config);
-  await build(project);
+  const uninterrupted = await build(project);
   const expected = await buildOutputs(project.root, project.resolved.data, project.resolved.assets);
   for (const dir of [project.resolved.data, project.resolved.assets, project.resolved.cache]) await rm(dir, { recursive: true, force: true });
 
   const random = createRandom(20261127);
   const kills: number[] = [];
-  // Each kill lands up to 3 s after the run's first stage starts (the tiny build's stages
-  // take 0.1-4 s, an epoch with start-up about 1.5 s); completed stages and epochs are kept, so the loop ends when a run finishes
-  // the remaining work before its kill time.
+  // Each kill lands within the first half of what an uninterrupted build's stages take (so
+  // the test kills as often on a fast machine as on a slow one); completed stages and epochs
+  // are kept, so the loop ends when a run finishes the remaining work before its kill time.
+  const window = uninterrupted.ms / 2;
   for (let attempt = 0; attempt < 60; attempt++) {
-    const at = Math.round(random() * 3000);
+    const at = Math.round(random() * window);
     const run = await build(project, at);
     if (!run.killed) break;
     kills.push(at);

@@ -13,6 +13,8 @@ import type { ResNetSpec } from '../resnet.ts';
 import { resnetParameters, type ParameterInfo } from './resnet-grad.ts';
 import { stepGraph, type AdamSettings, type StepVariant } from './step-graph.ts';
 import { fusedAdamUpdate } from './fused-adam.ts';
+import { AdamThreads } from './adam-threads.ts';
+import { availableParallelism } from 'node:os';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -38,6 +40,7 @@ export class OnnxTrainer {
   fallback: string | undefined;
   /** Whether Adam's update runs in the step graph (on a GPU) or as the fused CPU pass. */
   private readonly adamInGraph: boolean;
+  private adamThreads: AdamThreads | undefined;
 
   private constructor(
     private readonly ort: Ort,
@@ -131,7 +134,7 @@ export class OnnxTrainer {
       for (const p of this.parameters) if (p.kind === 'running') this.values.set(p.name, out[`new:${p.name}`]!);
       if (variant === 'first' || variant === 'accumulate') {
         accumulated = new Map(this.parameters.filter((p) => p.kind === 'trained').map((p) => [p.name, out[`acc_out:${p.name}`]!]));
-        if (last) this.applyAdam(accumulated);
+        if (last) await this.applyAdam(accumulated);
         continue;
       }
       for (const p of this.parameters) {
@@ -145,13 +148,27 @@ export class OnnxTrainer {
     return loss;
   }
 
-  /** Adam's update of every trained tensor, in place, from the batch's summed gradients. */
-  private applyAdam(grads: Map<string, Tensor>): void {
+  /** Adam's update of every trained tensor from the batch's summed gradients (on two threads where there are two cores). */
+  private async applyAdam(grads: Map<string, Tensor>): Promise<void> {
     this.step++;
-    for (const [name, grad] of grads) {
-      const data = (map: Map<string, Tensor>) => map.get(name)!.data as Float32Array;
-      fusedAdamUpdate(data(this.values), grad.data as Float32Array, data(this.m), data(this.v), this.adam, this.step);
+    const names = [...grads.keys()];
+    const data = (map: Map<string, Tensor>, name: string) => map.get(name)!.data as Float32Array;
+    const tensors = names.map((name) => ({ w: data(this.values, name), g: grads.get(name)!.data as Float32Array, m: data(this.m, name), v: data(this.v, name) }));
+    if ((this.threads ?? availableParallelism()) < 2) {
+      for (const t of tensors) fusedAdamUpdate(t.w, t.g, t.m, t.v, this.adam, this.step);
+      return;
     }
+    this.adamThreads ??= new AdamThreads();
+    const updated = await this.adamThreads.update(tensors, this.adam, this.step);
+    // Tensors the worker updated come back in new buffers (the old ones moved to it).
+    names.forEach((name, i) => {
+      const t = updated[i]!;
+      if (t.w === tensors[i]!.w) return;
+      const shape = this.values.get(name)!.dims;
+      this.values.set(name, new this.ort.Tensor('float32', t.w, shape));
+      this.m.set(name, new this.ort.Tensor('float32', t.m, shape));
+      this.v.set(name, new this.ort.Tensor('float32', t.v, shape));
+    });
   }
 
   /** The network's tensors in torchvision layout (what the pipeline exports and loads): a copy, as the update works in place. */
@@ -168,6 +185,7 @@ export class OnnxTrainer {
   }
 
   async release(): Promise<void> {
+    await this.adamThreads?.close();
     for (const session of this.sessions.values()) await (await session).release();
     this.sessions.clear();
   }
