@@ -27,6 +27,9 @@ export interface AdamJob {
 export class AdamThreads {
   private worker: Worker | undefined;
 
+  /** `threads`: the cores to use; with one, everything runs on the calling thread. */
+  constructor(private readonly threads: number) {}
+
   /**
    * Updates every tensor. Returns the tensors in the order given: those the worker updated
    * come back in new arrays (the old ones are detached), the others are the arrays given.
@@ -37,7 +40,7 @@ export class AdamThreads {
     const order = tensors.map((_, i) => i).sort((a, b) => tensors[b]!.w.length - tensors[a]!.w.length);
     const away: number[] = [];
     let awaySize = 0;
-    for (const i of order) {
+    for (const i of this.threads < 2 ? [] : order) {
       if (awaySize + tensors[i]!.w.length <= total / 2) {
         away.push(i);
         awaySize += tensors[i]!.w.length;

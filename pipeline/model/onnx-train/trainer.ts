@@ -3,8 +3,8 @@
  * step count live here between steps, and each batch runs the step graph (step-graph.ts) on
  * them: one session per (variant, micro-batch size), made when first needed. The outputs of a
  * step are kept as the next step's inputs. On the CPU the graph stops at the gradients and Adam
- * runs as one fused pass per tensor (fused-adam.ts), three times faster than the same update
- * as ONNX element-wise kernels; on a GPU the update stays in the graph, next to the weights.
+ * runs as one fused pass per tensor on up to two threads (adam-threads.ts), several times faster
+ * than the same update as ONNX element-wise kernels; on a GPU it stays in the graph.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createSession, type Device } from '../../core/onnx-runtime.ts';
@@ -12,7 +12,6 @@ import type { NamedTensor } from '../safetensors.ts';
 import type { ResNetSpec } from '../resnet.ts';
 import { resnetParameters, type ParameterInfo } from './resnet-grad.ts';
 import { stepGraph, type AdamSettings, type StepVariant } from './step-graph.ts';
-import { fusedAdamUpdate } from './fused-adam.ts';
 import { AdamThreads } from './adam-threads.ts';
 import { availableParallelism } from 'node:os';
 
@@ -148,17 +147,13 @@ export class OnnxTrainer {
     return loss;
   }
 
-  /** Adam's update of every trained tensor from the batch's summed gradients (on two threads where there are two cores). */
+  /** Adam's update of every trained tensor from the batch's summed gradients. */
   private async applyAdam(grads: Map<string, Tensor>): Promise<void> {
     this.step++;
     const names = [...grads.keys()];
     const data = (map: Map<string, Tensor>, name: string) => map.get(name)!.data as Float32Array;
     const tensors = names.map((name) => ({ w: data(this.values, name), g: grads.get(name)!.data as Float32Array, m: data(this.m, name), v: data(this.v, name) }));
-    if ((this.threads ?? availableParallelism()) < 2) {
-      for (const t of tensors) fusedAdamUpdate(t.w, t.g, t.m, t.v, this.adam, this.step);
-      return;
-    }
-    this.adamThreads ??= new AdamThreads();
+    this.adamThreads ??= new AdamThreads(this.threads ?? availableParallelism());
     const updated = await this.adamThreads.update(tensors, this.adam, this.step);
     // Tensors the worker updated come back in new buffers (the old ones moved to it).
     names.forEach((name, i) => {
