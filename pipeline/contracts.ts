@@ -118,6 +118,40 @@ export interface GradcamData {
     /** Where the map peaks, in words, for the alt text. */
     strongest: string;
   }[];
+  /** Does the network look where Grad-CAM says? The deletion check; null when it did not run. */
+  deletion: DeletionCheck | null;
+}
+
+/** One group of the deletion check: mean drops in the predicted class's probability. */
+export interface DeletionGroup {
+  group: 'all' | 'correct' | 'wrong';
+  photos: number;
+  /** Mean drop when the highest-CAM pixels are replaced by the blurred photo. */
+  cam_drop: number;
+  /** Mean drop when as many random pixels are replaced the same way. */
+  random_drop: number;
+  /** cam_drop - random_drop (paired per photo). */
+  difference: number;
+  /** Percentile bootstrap interval (95%) of the mean paired difference; null under 2 photos. */
+  ci95: [number, number] | null;
+}
+
+/**
+ * The deletion check over a seeded sample of validation photos: replace a fraction of the
+ * pixels (those with the highest CAM, or random ones) by a blurred copy and measure how much
+ * the predicted class's probability drops (pytorch-grad-cam's ROAD / confidence-change idea).
+ */
+export interface DeletionCheck {
+  photos: number;
+  /** Share of pixels replaced (0.2). */
+  fraction: number;
+  /** Gaussian blur sigma of the replacement, in pixels of the network's input. */
+  blur_sigma: number;
+  /** Bootstrap resamples behind each interval. */
+  resamples: number;
+  groups: DeletionGroup[];
+  /** Chart rows: group x kind (highlighted / random) mean drop. */
+  rows: { group: 'correct' | 'wrong' | 'all'; kind: 'highlighted' | 'random'; drop: number; photos: number }[];
 }
 
 /** `_data/clusters_resnet.json` / `clusters_clip.json`, written by the cluster stages (schema 1). */
@@ -143,12 +177,30 @@ export interface ClusterData {
   inertia: number;
   overall_rate: number;
   clusters: (ClusterSales & {
+    /** A reader's name from its members' categories ("Shorts & Skirt", "Mixed"), or "Cluster N". */
+    name: string;
     sheet: string;
     sheet_images: number;
     top_categories: { category: string; count: number }[];
   })[];
+  /** How far the clusters follow the garment category; null when the manifest has no category. */
+  semantics: ClusterSemantics | null;
   /** The t-SNE map: one point per validation image, with what its tooltip shows. */
   points: { x: number; y: number; cluster: number; label: 'sold' | 'not_sold'; category: string | null; image: string | null }[];
+}
+
+/**
+ * Purity: the mean, over clusters, of the share of each cluster's most common category (photos
+ * with a category only), set against the same figure when cluster labels are permuted (seeded).
+ */
+export interface ClusterSemantics {
+  purity: number;
+  photos: number;
+  draws: number;
+  null_mean: number;
+  null_p95: number;
+  /** (1 + draws at or above purity) / (1 + draws). */
+  p: number;
 }
 
 /** `_data/clip.json`, written by the `embed-clip` stage (schema 1). */

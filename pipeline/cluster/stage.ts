@@ -101,6 +101,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         }
         clusters.push({
           ...s,
+          name: `Cluster ${s.cluster}`,
           sheet: sitePath(sheetFile),
           sheet_images: picked.length,
           top_categories: [...categories].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([category, count]) => ({ category, count })),
@@ -122,6 +123,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         inertia: result.inertia,
         overall_rate: sales.overall_rate,
         clusters,
+        semantics: null,
         points: map.map(([px, py], i) => ({
           x: round(px!),
           y: round(py!),

@@ -78,7 +78,7 @@ export const gradcamStage: StageDefinition = {
       cache.close();
       await net.close();
     }
-    const data: GradcamData = { layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items };
+    const data: GradcamData = { layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items, deletion: null };
     await ctx.writeData('gradcam', 1, data);
   },
 };
