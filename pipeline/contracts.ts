@@ -98,7 +98,7 @@ export interface EvaluateData extends Evaluation {
   score_histogram: { bin_start: number; bin_end: number; label: 'sold' | 'not_sold'; count: number }[];
 }
 
-/** `_data/gradcam.json`, written by the `gradcam` stage (schema 1). */
+/** `_data/gradcam.json`, written by the `gradcam` stage (schema 2). */
 export interface GradcamData {
   layer: string;
   target: 'predicted' | 'sold' | 'not_sold';
@@ -154,7 +154,7 @@ export interface DeletionCheck {
   rows: { group: 'correct' | 'wrong' | 'all'; kind: 'highlighted' | 'random'; drop: number; photos: number }[];
 }
 
-/** `_data/clusters_resnet.json` / `clusters_clip.json`, written by the cluster stages (schema 1). */
+/** `_data/clusters_resnet.json` / `clusters_clip.json`, written by the cluster stages (schema 3). */
 export interface ClusterData {
   source: 'resnet' | 'clip';
   /** What KMeans clustered: the embeddings, or their t-SNE map. */
@@ -186,7 +186,7 @@ export interface ClusterData {
   /** How far the clusters follow the garment category; null when the manifest has no category. */
   semantics: ClusterSemantics | null;
   /** The t-SNE map: one point per validation image, with what its tooltip shows. */
-  points: { x: number; y: number; cluster: number; label: 'sold' | 'not_sold'; category: string | null; image: string | null }[];
+  points: { x: number; y: number; cluster: number; /** The cluster's name, for the map's legend. */ name: string; label: 'sold' | 'not_sold'; category: string | null; image: string | null }[];
 }
 
 /**
@@ -234,7 +234,7 @@ export interface MetadataModel extends ModelSummary {
   excluded: string[];
 }
 
-/** `_data/baselines.json`, written by the `baselines` stage (schema 1). */
+/** `_data/baselines.json`, written by the `baselines` stage (schema 4). */
 export interface BaselinesData {
   resnet: ModelSummary;
   /** Logistic regression on the manifest's metadata; null when the manifest has none. */
@@ -245,6 +245,16 @@ export interface BaselinesData {
   models: (ModelSummary | MetadataModel)[];
   /** Chart rows: model x metric with 95% bootstrap intervals. */
   rows: { model: string; metric: string; value: number; lo: number; hi: number }[];
+  /**
+   * The network's ROC AUC minus the metadata model's on the same validation photos, with a
+   * paired bootstrap interval; null without a metadata model.
+   */
+  image_vs_metadata: { method: 'paired bootstrap'; network_auc: number; metadata_auc: number; difference: number; ci95: [number, number]; resamples: number; photos: number } | null;
+  /**
+   * Simulated labels only: the ROC AUC that the simulation's own probability of selling reaches
+   * on the same photos, the most any model could; null when no such column is configured.
+   */
+  ceiling: { column: string; roc_auc: number; ci95: [number, number]; photos: number } | null;
   /** The model that scores highest on `best_by`. */
   best: string;
   /** ROC AUC when every model has one; otherwise accuracy, which all have. */
@@ -283,7 +293,7 @@ export interface ReportData {
   /** Per embedding source: chart rows for the elbow and the sell-through bars. */
   clusters: Record<string, {
     elbow: { k: number; inertia: number; chosen: boolean }[];
-    sales: { cluster: number; size: number; sold_rate: number; lo: number; hi: number; p_holm: number | null; overall: number }[];
+    sales: { cluster: number; name: string; size: number; sold_rate: number; lo: number; hi: number; p_holm: number | null; overall: number }[];
     /** Clusters whose sell-through differs from the rest after Holm's correction. */
     significant: number;
     /** Clusters with no test (an empty side, or all or none sold). */
@@ -299,6 +309,34 @@ export interface ReportData {
   difference_interval: string;
   /** Each class's metrics as table rows: class, precision, recall, f1, support. */
   table: { class: string; precision: number; recall: number; f1: number; support: number }[];
+}
+
+/** A row inside a finding's numbers (one cluster, one category...). */
+export interface FindingRow {
+  [key: string]: number | string | boolean | null;
+}
+
+export type FindingId = 'image_signal' | 'image_vs_metadata' | 'cluster_sales' | 'cluster_semantics' | 'category_ranking' | 'gradcam_reliance';
+
+/** One claim of the report: a verdict decided by a named rule from `numbers`, worded in `sentence`. */
+export interface Finding {
+  id: FindingId;
+  /** The clustering a per-clustering finding is about; null for the others. */
+  source: 'resnet' | 'clip' | null;
+  verdict: string;
+  /** The rule that decided the verdict, in words (findings/rules.ts). */
+  rule: string;
+  sentence: string;
+  /** The id of the report section that shows the evidence. */
+  section: string;
+  numbers: Record<string, number | string | boolean | null | number[] | string[] | FindingRow[]>;
+}
+
+/** `_data/findings.json`, written by the `findings` stage: the report's claims and its interpretation. */
+export interface FindingsData {
+  findings: Finding[];
+  /** 3 to 6 short paragraphs assembled from the verdicts. */
+  interpretation: string[];
 }
 
 /** One stage's line in `_data/run.json` (for a cached stage: the run that made its outputs). */
@@ -344,6 +382,7 @@ export const DATA_FILE_TYPES: Record<string, string> = {
   clip: 'ClipData',
   baselines: 'BaselinesData',
   report: 'ReportData',
+  findings: 'FindingsData',
   run: 'RunData',
 };
 

@@ -14,6 +14,7 @@
  *   embed-clip      <- dataset
  *   cluster-clip    <- embed-clip, dataset
  *   baselines       <- dataset, evaluate, embed-clip
+ *   findings        <- dataset, evaluate, baselines, gradcam, cluster-resnet, cluster-clip
  *   report          <- train, evaluate, cluster-resnet, cluster-clip
  * flow:end
  *
@@ -30,6 +31,7 @@ import { embedResnetStage } from './embed/resnet-stage.ts';
 import { clusterStage } from './cluster/stage.ts';
 import { embedClipStage } from './embed/clip-stage.ts';
 import { baselinesStage } from './baselines/stage.ts';
+import { findingsStage } from './findings/stage.ts';
 
 export const studyStages: StageDefinition[] = [
   datasetStage,
@@ -42,5 +44,6 @@ export const studyStages: StageDefinition[] = [
   embedClipStage,
   clusterStage('clip'),
   baselinesStage,
+  findingsStage,
   reportStage,
 ];

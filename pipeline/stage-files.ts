@@ -6,7 +6,7 @@
  * writer asks for the path to write (`stageFile`).
  */
 import { join } from 'node:path';
-import type { ClusterData, EvaluateData, PredictionsFile, SplitFile, TrainData } from './contracts.ts';
+import type { BaselinesData, ClusterData, DatasetData, EvaluateData, GradcamData, PredictionsFile, SplitFile, TrainData } from './contracts.ts';
 import { imageCachePaths, type ImageCacheIndex } from './data/image-cache.ts';
 import { embeddingPaths, type EmbeddingIndex } from './embed/store.ts';
 
@@ -28,10 +28,13 @@ export const STAGE_FILES = {
   'embeddings:resnet': { stage: 'embed-resnet', path: (f: StageFolders) => embeddingPaths(f.cache, 'resnet').index },
   'embeddings:clip': { stage: 'embed-clip', path: (f: StageFolders) => embeddingPaths(f.cache, 'clip').index },
   'embeddings:clip-train': { stage: 'embed-clip', path: (f: StageFolders) => embeddingPaths(f.cache, 'clip-train').index },
+  'data:dataset': { stage: 'dataset', path: data('dataset') },
   'data:train': { stage: 'train', path: data('train') },
   'data:evaluate': { stage: 'evaluate', path: data('evaluate') },
   'data:clusters_resnet': { stage: 'cluster-resnet', path: data('clusters_resnet') },
   'data:clusters_clip': { stage: 'cluster-clip', path: data('clusters_clip') },
+  'data:gradcam': { stage: 'gradcam', path: data('gradcam') },
+  'data:baselines': { stage: 'baselines', path: data('baselines') },
 } as const;
 
 export type StageFileName = keyof typeof STAGE_FILES;
@@ -45,10 +48,13 @@ export interface StageFileContents {
   'embeddings:resnet': EmbeddingIndex;
   'embeddings:clip': EmbeddingIndex;
   'embeddings:clip-train': EmbeddingIndex;
+  'data:dataset': DatasetData;
   'data:train': TrainData;
   'data:evaluate': EvaluateData;
   'data:clusters_resnet': ClusterData;
   'data:clusters_clip': ClusterData;
+  'data:gradcam': GradcamData;
+  'data:baselines': BaselinesData;
 }
 
 /** Where a stage file lives (for its writer, and for the runner). */

@@ -147,7 +147,7 @@ async function main() {
     }),
   );
   const listings = chosen.map(simulateListing);
-  await writeFile(join(out, 'manifest.csv'), stringify(listings.map(({ p_sold: _p, ...l }) => l), { header: true }));
+  await writeFile(join(out, 'manifest.csv'), stringify(listings, { header: true }));
   const sold = listings.filter((l) => l.sold === 'sold').length;
   console.error(`wrote ${listings.length} listings (${sold} sold, ${listings.length - sold} not sold) to ${out}`);
 }

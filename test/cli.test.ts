@@ -71,7 +71,7 @@ test('study build twice: the second run runs no stage; a Markdown edit re-render
   assert.deepEqual(after.map(([name, , seconds, made]) => [name, seconds, made]), before.map(([name, , seconds, made]) => [name, seconds, made]));
   assert.ok(after.every(([, status]) => status === 'cached (earlier run)'));
   const run = JSON.parse(await readFile(join(loaded.resolved.data, 'run.json'), 'utf8'));
-  assert.deepEqual(run.stages.map((s: { name: string }) => s.name), ['dataset', 'preprocess', 'train', 'evaluate', 'gradcam', 'embed-resnet', 'cluster-resnet', 'embed-clip', 'cluster-clip', 'baselines', 'report']);
+  assert.deepEqual(run.stages.map((s: { name: string }) => s.name), ['dataset', 'preprocess', 'train', 'evaluate', 'gradcam', 'embed-resnet', 'cluster-resnet', 'embed-clip', 'cluster-clip', 'baselines', 'findings', 'report']);
   assert.equal(run.backend, 'wasm');
   assert.equal(run.seed, 0);
 });
@@ -92,7 +92,7 @@ test('two clean builds with the same seed write identical _data (run.json aside)
     for (const name of (await readdir(loaded.resolved.data)).filter((n) => n !== 'run.json')) files[name] = await readFile(join(loaded.resolved.data, name), 'utf8');
     outputs.push(files);
   }
-  assert.deepEqual(Object.keys(outputs[0]!).sort(), ['baselines.json', 'clip.json', 'clusters_clip.json', 'clusters_resnet.json', 'dataset.json', 'evaluate.json', 'gradcam.json', 'preprocess.json', 'report.json', 'train.json']);
+  assert.deepEqual(Object.keys(outputs[0]!).sort(), ['baselines.json', 'clip.json', 'clusters_clip.json', 'clusters_resnet.json', 'dataset.json', 'evaluate.json', 'findings.json', 'gradcam.json', 'preprocess.json', 'report.json', 'train.json']);
   assert.deepEqual(outputs[0], outputs[1]);
 });
 

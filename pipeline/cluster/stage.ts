@@ -1,8 +1,10 @@
 /**
  * `cluster-<source>`: KMeans over the embeddings (CLIP's L2-normalised), K from the elbow
  * (Kneedle) unless the config sets it, a t-SNE map to draw them, sell-through per cluster
- * with intervals and Holm-corrected tests, a sample sheet per cluster and a thumbnail per
- * point for the map's tooltips. Writes `_data/clusters_<source>.json` and pictures.
+ * with intervals and Holm-corrected tests, a name per cluster from its members' categories
+ * (names.ts), how far the clusters follow the category (purity against a seeded permutation
+ * null, purity.ts), a sample sheet per cluster and a thumbnail per point for the map's
+ * tooltips. Writes `_data/clusters_<source>.json` (schema 3) and pictures.
  */
 import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -18,6 +20,8 @@ import { kmeans, Matrix, normaliseRow } from './kmeans.ts';
 import { elbow } from './elbow.ts';
 import { tsne } from './tsne.ts';
 import { salesByCluster } from './sales.ts';
+import { nameCluster, uniqueClusterNames } from './names.ts';
+import { categoryPurity } from './purity.ts';
 import * as msg from '../core/messages.ts';
 
 const TILE = 96;
@@ -28,9 +32,9 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
     name: `cluster-${source}`,
     doc: {
       reads: `the ${source === 'clip' ? 'CLIP embeddings (L2-normalised)' : 'ResNet embeddings'}, the split`,
-      writes: `\`_data/clusters_${source}.json\` (elbow, K, t-SNE map, sell-through per cluster), sample sheets and thumbnails in \`assets/generated/\``,
+      writes: `\`_data/clusters_${source}.json\` (elbow, K, t-SNE map, each cluster's name and sell-through, how far clusters follow the category), sample sheets and thumbnails in \`assets/generated/\``,
     },
-    version: 5,
+    version: 6,
     after: [`embed-${source}`, 'dataset'],
     config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined, max_pixels: c.dataset.max_pixels }),
     async run(ctx) {
@@ -101,12 +105,16 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         }
         clusters.push({
           ...s,
-          name: `Cluster ${s.cluster}`,
+          name: nameCluster(s.cluster, categories, members.length),
           sheet: sitePath(sheetFile),
           sheet_images: picked.length,
           top_categories: [...categories].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([category, count]) => ({ category, count })),
         });
       }
+      uniqueClusterNames(clusters).forEach((name, i) => (clusters[i]!.name = name));
+      const pointCategories = index.ids.map((id) => listings.get(id)?.category ?? null);
+      const semantics = categoryPurity(result.labels, pointCategories, `${config.seed}\u0000purity-${source}`);
+      const names = new Map(clusters.map((c) => [c.cluster, c.name]));
       const round = (v: number) => Math.round(v * 1000) / 1000;
       const data: ClusterData = {
         source,
@@ -123,18 +131,24 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         inertia: result.inertia,
         overall_rate: sales.overall_rate,
         clusters,
-        semantics: null,
+        semantics,
         points: map.map(([px, py], i) => ({
           x: round(px!),
           y: round(py!),
           cluster: result.labels[i]!,
+          name: names.get(result.labels[i]!) ?? `Cluster ${result.labels[i]!}`,
           label: index.labels[i] ? 'sold' : 'not_sold',
-          category: listings.get(index.ids[i]!)?.category ?? null,
+          category: pointCategories[i]!,
           image: thumbs[i] ?? null,
         })),
       };
-      await ctx.writeData(`clusters_${source}`, 2, data);
+      await ctx.writeData(`clusters_${source}`, 3, data);
       ctx.logger.info(`  ${source}: K = ${k} (${data.k_method}), overall sell-through ${(sales.overall_rate * 100).toFixed(1)}%`);
+      ctx.logger.info(
+        semantics
+          ? `  ${source}: category purity ${semantics.purity.toFixed(3)} over ${semantics.photos} photos (permutation null mean ${semantics.null_mean.toFixed(3)}, 95th percentile ${semantics.null_p95.toFixed(3)}; p = ${semantics.p.toPrecision(2)}, ${semantics.draws} draws)`
+          : `  ${source}: no category purity (no validation photo has a category, or they all fall in one cluster)`,
+      );
     },
   };
 }

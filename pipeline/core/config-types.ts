@@ -20,12 +20,19 @@ export interface DatasetConfig {
   images: string;
   format: 'auto' | 'csv' | 'jsonl';
   simulated_labels: boolean;
+  simulation: SimulationConfig;
   columns: ColumnMap;
   validation_fraction: number;
   train_per_class: number;
   validation_per_class: number;
   near_duplicate_distance: number;
   max_pixels: number;
+}
+
+/** How simulated labels were made: which columns they came from, where their probability is. */
+export interface SimulationConfig {
+  drawn_from: string[];
+  probability: string | null;
 }
 
 export type ColumnName =

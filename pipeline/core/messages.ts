@@ -153,6 +153,8 @@ export const zeroDivision = (what: string) => `${what}: set to 0 (zero_division=
 export const oneClassAuc = () => 'only one class in y_true: ROC AUC is undefined';
 export const separatingColumn = (column: string) =>
   `baselines: the manifest column '${column}' alone separates sold from unsold training listings; if it restates the outcome, list it in baselines.exclude`;
+export const probabilityColumnUnusable = (column: string) =>
+  `dataset.simulation.probability is '${column}', but not every validation listing has a number from 0 to 1 in that column, so the report shows no ceiling; name the column holding each listing's simulated chance of selling, or set it to null`;
 
 // ---- Site ----------------------------------------------------------------------------------
 

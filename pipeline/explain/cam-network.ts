@@ -1,7 +1,9 @@
 /**
  * A network opened for Grad-CAM on the cheapest engine that computes it exactly: at the last
  * stage a forward pass suffices (CAM, see lastStageGradCam), so onnxruntime runs it; earlier
- * stages need the gradient through the rest of the network, so TensorFlow.js runs them.
+ * stages need the gradient through the rest of the network, so TensorFlow.js runs them. Plain
+ * scores (the deletion check's forward passes) go where inference goes (chooseEngine): with
+ * TensorFlow.js computing the maps, an onnxruntime session is opened for them on first use.
  */
 import type { Logger } from '../core/effects.ts';
 import type { ModelConfig } from '../core/config-types.ts';
@@ -19,6 +21,10 @@ export interface CamNetwork {
   engine: string;
   /** Grad-CAM of an NHWC batch; `target` per image, or each image's predicted class. */
   cams(x: Float32Array, shape: [number, number, number, number], target?: CamTarget | CamTarget[]): Promise<GradCamResult>;
+  /** The engine scores() runs on; null until the first call decides it (run.json's notes record it). */
+  readonly scoredBy: string | null;
+  /** P(sold) of an NHWC batch: the sigmoid of the single logit. */
+  scores(x: Float32Array, shape: [number, number, number, number]): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
@@ -38,13 +44,26 @@ export async function openCamNetwork(path: string, layer: string, model: Pick<Mo
         const out = await net.run(x, shape);
         return lastStageGradCam(layer, out.stage!, net.fcWeight, out.logits, target);
       },
+      scoredBy: 'onnxruntime',
+      scores: async (x, shape) => sigmoid((await net.run(x, shape)).logits),
       close: () => net.release(),
     };
   }
   const engine = await initBackend(model.backend);
   const net = await networkFromFile(path);
+  // Opened on the first scores() call, so a map-only caller (study gradcam) never loads it.
+  let scorer: Promise<OnnxResNet | null> | undefined;
+  let scoredBy: string | null = null;
+  const openScorer = async () => {
+    const onnx = (await chooseEngine(model, logger)) === 'onnxruntime' ? await OnnxResNet.fromTensors(tensors, path) : null;
+    scoredBy = onnx ? 'onnxruntime' : engine;
+    return onnx;
+  };
   return {
     engine,
+    get scoredBy() {
+      return scoredBy;
+    },
     async cams(x, shape, target) {
       const input = tf.tensor4d(x, shape);
       try {
@@ -53,8 +72,24 @@ export async function openCamNetwork(path: string, layer: string, model: Pick<Mo
         input.dispose();
       }
     },
+    async scores(x, shape) {
+      const onnx = await (scorer ??= openScorer());
+      if (onnx) return sigmoid((await onnx.run(x, shape)).logits);
+      const [logits, features] = tf.tidy(() => net.model.predict(tf.tensor4d(x, shape)) as tf.Tensor[]);
+      try {
+        return sigmoid((await logits!.data()) as Float32Array);
+      } finally {
+        tf.dispose([logits!, features!]);
+      }
+    },
     async close() {
       net.model.dispose();
+      await (await scorer)?.release();
     },
   };
+}
+
+/** The network has one output (the logit of `sold`), so P(sold) is its sigmoid. */
+function sigmoid(logits: Float32Array): Float32Array {
+  return logits.map((z) => 1 / (1 + Math.exp(-z)));
 }

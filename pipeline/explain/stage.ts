@@ -3,27 +3,30 @@
  * got right and got wrong (a seeded choice, so a rebuild shows the same ones), computes
  * Grad-CAM at the configured layer, overlays it on the photo (as `site.thumbnails` allows)
  * and writes the pictures to `<assets>/gradcam/` and the items to `_data/gradcam.json`.
+ * Then the deletion check asks whether the network looks where the maps say: over a seeded
+ * sample of validation photos, blur the pixels the map of the predicted class ranks highest,
+ * or as many random ones, and compare the drops in that class's probability (deletion.ts).
  */
 import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
-import type { GradcamData } from '../contracts.ts';
-import { keyedUniform } from '../core/random.ts';
+import type { DeletionCheck, GradcamData } from '../contracts.ts';
+import { createRandom, keyedUniform } from '../core/random.ts';
 import { ImageCache } from '../data/image-cache.ts';
 import { readBatch } from '../data/batches.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
 import type { CamTarget } from './gradcam.ts';
-import { openCamNetwork } from './cam-network.ts';
+import { openCamNetwork, type CamNetwork } from './cam-network.ts';
 import { overlayHeatmap } from './overlay.ts';
-
+import { blurImage, perturb, randomMask, summariseDeletion, topFractionMask, upsampleBilinear, type DeletionOutcome } from './deletion.ts';
 
 const NAMES: CamTarget[] = ['not_sold', 'sold'];
 
 export const gradcamStage: StageDefinition = {
   name: 'gradcam',
   doc: { reads: 'the model, the predictions', writes: '`assets/generated/gradcam/*.jpg` (overlays), `_data/gradcam.json`' },
-  version: 3,
+  version: 4,
   after: ['evaluate', 'train', 'preprocess'],
   config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference, max_pixels: c.dataset.max_pixels }),
   async run(ctx) {
@@ -48,6 +51,7 @@ export const gradcamStage: StageDefinition = {
     const size = config.gradcam.image_size;
     const items: GradcamData['items'] = [];
     let resolution: [number, number] = [0, 0];
+    let deletion: DeletionCheck | null = null;
     try {
       for (let start = 0; start < chosen.length; start += 16) {
         const slice = chosen.slice(start, start + 16);
@@ -74,14 +78,79 @@ export const gradcamStage: StageDefinition = {
           });
         }
       }
+      // Every validation photo up to DELETION_SAMPLE, else that many by a seeded hash of the id.
+      const sample = predictions
+        .map((p, index) => ({ index, id: p.id, label: p.label, predicted: p.score >= threshold ? 1 : 0 }))
+        .sort((a, b) => keyedUniform(config.seed, 'deletion', a.id) - keyedUniform(config.seed, 'deletion', b.id))
+        .slice(0, DELETION_SAMPLE);
+      const progress = ctx.logger.progress('deletion check', sample.length);
+      deletion = await runDeletionCheck(net, (indices) => readBatch(cache, indices), sample, config.seed, (n) => progress.tick(n));
+      progress.done();
+      ctx.notes.deletion_inference = net.scoredBy;
     } finally {
       cache.close();
       await net.close();
     }
-    const data: GradcamData = { layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items, deletion: null };
-    await ctx.writeData('gradcam', 1, data);
+    const data: GradcamData = { layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items, deletion };
+    await ctx.writeData('gradcam', 2, data);
   },
 };
+
+const DELETION_SAMPLE = 300;
+const DELETION_FRACTION = 0.2;
+const DELETION_RESAMPLES = 1000;
+
+export interface DeletionPhoto {
+  /** Position in the image cache. */
+  index: number;
+  id: string;
+  label: number;
+  /** 1 = sold, from the evaluate stage's score and threshold. */
+  predicted: number;
+}
+
+/**
+ * The deletion check over `photos`, 32 at a time: one CAM pass (maps of each photo's predicted
+ * class, whatever gradcam.target says: the check asks about the decision made), then one
+ * forward pass over the originals and both perturbed copies together.
+ */
+export async function runDeletionCheck(
+  net: Pick<CamNetwork, 'cams' | 'scores'>,
+  load: (indices: number[]) => { x: Float32Array; shape: [number, number, number, number] },
+  photos: DeletionPhoto[],
+  seed: number,
+  onBatch?: (count: number) => void,
+): Promise<DeletionCheck | null> {
+  if (photos.length === 0) return null;
+  const outcomes: DeletionOutcome[] = [];
+  let sigma = 0;
+  for (let start = 0; start < photos.length; start += 32) {
+    const slice = photos.slice(start, start + 32);
+    const { x, shape } = load(slice.map((p) => p.index));
+    const [n, h, w, c] = shape;
+    const per = h * w * c;
+    sigma = Math.max(h, w) / 8;
+    const cams = await net.cams(x, shape, slice.map((p) => NAMES[p.predicted]!));
+    const all = new Float32Array(3 * n * per);
+    all.set(x);
+    slice.forEach((p, i) => {
+      const image = x.subarray(i * per, (i + 1) * per);
+      const blurred = blurImage(image, h, w, c, sigma);
+      const byCam = topFractionMask(upsampleBilinear(cams.maps[i]!, h, w), DELETION_FRACTION);
+      const byChance = randomMask(h * w, DELETION_FRACTION, createRandom(`${seed}:deletion:${p.id}`));
+      all.set(perturb(image, blurred, byCam, c), (n + i) * per);
+      all.set(perturb(image, blurred, byChance, c), (2 * n + i) * per);
+    });
+    const sold = await net.scores(all, [3 * n, h, w, c]);
+    slice.forEach((p, i) => {
+      const probability = (j: number) => (p.predicted === 1 ? sold[j]! : 1 - sold[j]!);
+      outcomes.push({ correct: p.predicted === p.label, camDrop: probability(i) - probability(n + i), randomDrop: probability(i) - probability(2 * n + i) });
+    });
+    onBatch?.(slice.length);
+  }
+  const summary = summariseDeletion(outcomes, DELETION_RESAMPLES);
+  return { photos: outcomes.length, fraction: DELETION_FRACTION, blur_sigma: sigma, resamples: DELETION_RESAMPLES, ...summary };
+}
 
 /** Where the map peaks, in words (for alt text): "centre", "top left", ... */
 function strongestRegion(map: number[][]): string {

@@ -65,7 +65,7 @@ export function assembleReport(reference: StudyReference, train?: TrainData, eva
         c.source,
         {
           elbow: c.elbow.map((e) => ({ ...e, chosen: e.k === c.k })),
-          sales: c.clusters.map((s) => ({ cluster: s.cluster, size: s.size, sold_rate: s.sold_rate, lo: s.ci95[0], hi: s.ci95[1], p_holm: s.p_holm, overall: c.overall_rate })),
+          sales: c.clusters.map((s) => ({ cluster: s.cluster, name: s.name, size: s.size, sold_rate: s.sold_rate, lo: s.ci95[0], hi: s.ci95[1], p_holm: s.p_holm, overall: c.overall_rate })),
           significant: c.clusters.filter((s) => s.significant).length,
           untestable: c.clusters.filter((s) => !s.testable).length,
           lowest_rate: Math.min(...c.clusters.map((s) => s.sold_rate)),

@@ -9,7 +9,7 @@ import * as msg from '../core/messages.ts';
 export const reportStage: StageDefinition = {
   name: 'report',
   doc: { reads: "the other stages' data, `_data/study_reference.json`", writes: '`_data/report.json`: chart rows, per-cluster pages, and the verdict worded from the accuracy interval' },
-  version: 6,
+  version: 7,
   after: ['train', 'evaluate', 'cluster-resnet', 'cluster-clip'],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
@@ -23,6 +23,6 @@ export const reportStage: StageDefinition = {
     // A cluster stage without embeddings (CLIP not run) writes no file; any other absence is an error.
     const clusterFiles = (['data:clusters_resnet', 'data:clusters_clip'] as const).filter((name) => ctx.exists(name));
     const clusters = await Promise.all(clusterFiles.map((name) => ctx.read(name)));
-    await ctx.writeData('report', 6, assembleReport(reference, await ctx.read('data:train'), await ctx.read('data:evaluate'), clusters));
+    await ctx.writeData('report', 7, assembleReport(reference, await ctx.read('data:train'), await ctx.read('data:evaluate'), clusters));
   },
 };
