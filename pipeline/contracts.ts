@@ -91,6 +91,8 @@ export interface TrainData {
 /** `_data/evaluate.json`, written by the `evaluate` stage (schema 1). */
 export interface EvaluateData extends Evaluation {
   threshold: number;
+  /** The photos scored: the held-out test set, or the validation photos that also chose the epoch. */
+  set: 'validation' | 'test';
   images: number;
   /** Mean binary cross-entropy on the validation images. */
   loss: number;
@@ -394,6 +396,8 @@ export interface SplitFile {
   run: string;
   train: Listing[];
   validation: Listing[];
+  /** Held out from training and early stopping; empty unless `dataset.test_per_class` > 0 (older files lack it). */
+  test?: Listing[];
 }
 
 /** One validation photo's prediction. */

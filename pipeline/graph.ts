@@ -8,8 +8,8 @@
  *   preprocess      <- dataset
  *   train           <- preprocess
  *   evaluate        <- train, preprocess, dataset
- *   gradcam         <- evaluate, train, preprocess
- *   embed-resnet    <- evaluate, preprocess
+ *   gradcam         <- evaluate, train, preprocess, dataset
+ *   embed-resnet    <- evaluate, preprocess, dataset
  *   cluster-resnet  <- embed-resnet, dataset
  *   embed-clip      <- dataset
  *   cluster-clip    <- embed-clip, dataset

@@ -22,6 +22,7 @@ export const STAGE_FILES = {
   split: { stage: 'dataset', path: (f: StageFolders) => join(f.cache, 'dataset', 'split.json') },
   'images:train': { stage: 'preprocess', path: (f: StageFolders) => imageCachePaths(f.cache, 'train').index },
   'images:validation': { stage: 'preprocess', path: (f: StageFolders) => imageCachePaths(f.cache, 'validation').index },
+  'images:test': { stage: 'preprocess', path: (f: StageFolders) => imageCachePaths(f.cache, 'test').index },
   model: { stage: 'train', path: (f: StageFolders) => join(f.cache, 'train', 'model.safetensors') },
   predictions: { stage: 'evaluate', path: (f: StageFolders) => join(f.cache, 'evaluate', 'predictions.json') },
   features: { stage: 'evaluate', path: (f: StageFolders) => join(f.cache, 'evaluate', 'features.f32') },
@@ -45,6 +46,7 @@ export interface StageFileContents {
   predictions: PredictionsFile;
   'images:train': ImageCacheIndex;
   'images:validation': ImageCacheIndex;
+  'images:test': ImageCacheIndex;
   'embeddings:resnet': EmbeddingIndex;
   'embeddings:clip': EmbeddingIndex;
   'embeddings:clip-train': EmbeddingIndex;

@@ -128,7 +128,7 @@ test('photos with the same bytes keep the smallest id whatever the order, so a s
     const manifest = join(corpus.root, `manifest-${Math.random().toString(36).slice(2)}.csv`);
     await writeFile(manifest, toCsv(order, ['id', 'image', 'sold', 'group']));
     const result = await check(manifest, corpus.images);
-    const split = splitListings(result.listings, result.near_duplicates, { seed: 0, validationFraction: 0.3, perClass: { train: 100, validation: 100 } });
+    const split = splitListings(result.listings, result.near_duplicates, { seed: 0, validationFraction: 0.3, testFraction: 0.2, perClass: { train: 100, validation: 100, test: 0 } });
     const kept = result.listings.filter((l) => [good.id, ...extra.map((e) => e.id)].includes(l.id)).map((l) => l.id);
     return { kept, train: split.train.map((l) => l.id).sort(), validation: split.validation.map((l) => l.id).sort() };
   };

@@ -17,7 +17,7 @@ import type { BaselinesData, ClusterData, EvaluateData, GradcamData } from '../p
 const reference = JSON.parse(await readFile(new URL('./fixtures/reference/findings-reference.json', import.meta.url), 'utf8'));
 
 test('image signal: above chance iff the interval lies above 0.5; the sentence says which', () => {
-  const base = { roc_auc: 0.63, photos: 280, ceiling_auc: null, recovered: null };
+  const base = { roc_auc: 0.63, photos: 280, set: 'validation', ceiling_auc: null, recovered: null };
   assert.equal(R.imageSignalVerdict({ ci95: [0.57, 0.69] }), 'above_chance');
   assert.equal(R.imageSignalVerdict({ ci95: [0.5, 0.69] }), 'not_distinguishable_from_chance');
   assert.equal(R.imageSignalVerdict({ ci95: [0.3, 0.45] }), 'not_distinguishable_from_chance');
@@ -85,7 +85,7 @@ test('category ranking: Spearman decides, its sign gives the direction; too few 
   assert.equal(R.categoryRankingVerdict({ categories: 12, rho: -0.8, p: 0.003 }), 'reverses_sell_through');
   assert.equal(R.categoryRankingVerdict({ categories: 12, rho: 0.3, p: 0.05 }), 'no_clear_ranking');
   assert.equal(R.categoryRankingVerdict({ categories: 5, rho: null, p: null }), 'no_clear_ranking');
-  const n = { categories: 12, min_photos: 10, rho: 0.8, p: 0.0028, method: 'permutation' };
+  const n = { categories: 12, min_photos: 10, set: 'validation', rho: 0.8, p: 0.0028, method: 'permutation' };
   assert.match(W.categoryRankingSentence('tracks_sell_through', n), /ranks them in the order they actually sell \(Spearman's rank correlation 0\.80, permutation p = 0\.0028\)/);
   assert.match(W.categoryRankingSentence('reverses_sell_through', { ...n, rho: -0.8 }), /reverse of the order/);
   const none = W.categoryRankingSentence('no_clear_ranking', { ...n, rho: 0.2, p: 0.5 });
@@ -98,8 +98,8 @@ test('Grad-CAM reliance: the interval of the paired drop difference must lie abo
   assert.equal(R.gradcamRelianceVerdict({ ci95: [0.002, 0.013] }), 'relies_on_highlighted_regions');
   assert.equal(R.gradcamRelianceVerdict({ ci95: [-0.003, 0.01] }), 'no_evidence_of_reliance');
   assert.equal(R.gradcamRelianceVerdict({ ci95: null }), 'no_evidence_of_reliance');
-  const n = { photos: 280, fraction: 0.2, cam_drop: 0.0169, random_drop: 0.0092, difference: 0.0077, ci95: [0.0021, 0.0134] as [number, number] };
-  assert.match(W.gradcamRelianceSentence('relies_on_highlighted_regions', n), /by 1\.7 points on average, against 0\.9 for a random 20% \(difference 0\.8 points, 95% interval 0\.2 to 1\.3; 280 validation photos\)/);
+  const n = { photos: 280, set: 'test', fraction: 0.2, cam_drop: 0.0169, random_drop: 0.0092, difference: 0.0077, ci95: [0.0021, 0.0134] as [number, number] };
+  assert.match(W.gradcamRelianceSentence('relies_on_highlighted_regions', n), /by 1\.7 points on average, against 0\.9 for a random 20% \(difference 0\.8 points, 95% interval 0\.2 to 1\.3; 280 test photos\)/);
   assert.match(W.gradcamRelianceSentence('no_evidence_of_reliance', { ...n, ci95: [-0.003, 0.01] }), /^There is no evidence that the network relies/);
   assert.match(W.gradcamRelianceSentence('no_evidence_of_reliance', { ...n, ci95: null }), /too few photos for an interval/);
 });

@@ -17,6 +17,7 @@ import { normaliseRow } from '../cluster/kmeans.ts';
 import { bootstrapIntervals } from '../evaluate/bootstrap.ts';
 import { rocAuc } from '../evaluate/metrics.ts';
 import { pairedAucDifference } from './paired.ts';
+import { scoredListings } from '../data/split.ts';
 import * as msg from '../core/messages.ts';
 
 function summary(name: string, evaluation: ReturnType<typeof evaluatePredictions>) {
@@ -46,7 +47,8 @@ export const baselinesStage: StageDefinition = {
     const { config } = ctx;
     const split = await ctx.read('split');
     const yTrain = split.train.map((l) => (l.label === 'sold' ? 1 : 0));
-    const yValidation = split.validation.map((l) => (l.label === 'sold' ? 1 : 0));
+    const scored = scoredListings(split);
+    const yValidation = scored.map((l) => (l.label === 'sold' ? 1 : 0));
 
     // The simulation's probability is the answer itself: no model may see it.
     const probability = config.dataset.simulation.probability;
@@ -56,7 +58,7 @@ export const baselinesStage: StageDefinition = {
     }
     // The network's score for each validation listing, by id (the cache's order is its own).
     const network = new Map((await ctx.read('predictions')).predictions.map((p) => [p.id, p.score]));
-    const networkScores = split.validation.map((l) => network.get(l.id) ?? Number.NaN);
+    const networkScores = scored.map((l) => network.get(l.id) ?? Number.NaN);
     const paired = networkScores.every(Number.isFinite);
     const bothClasses = new Set(yValidation).size === 2;
 
@@ -64,7 +66,7 @@ export const baselinesStage: StageDefinition = {
     let imageVsMetadata: BaselinesData['image_vs_metadata'] = null;
     if (space.names.length > 0) {
       const model = fitLogistic(split.train.map(space.encode), yTrain);
-      const scores = split.validation.map((l) => predictProbability(model, space.encode(l)));
+      const scores = scored.map((l) => predictProbability(model, space.encode(l)));
       metadata = { ...summary('metadata only', evaluatePredictions(yValidation, { scores })), features: space.names, columns: space.columns, excluded: config.baselines.exclude };
       if (paired && bothClasses) {
         const d = pairedAucDifference(yValidation, networkScores, scores);
@@ -74,7 +76,7 @@ export const baselinesStage: StageDefinition = {
 
     let ceiling: BaselinesData['ceiling'] = null;
     if (config.dataset.simulated_labels && probability && bothClasses) {
-      const truth = split.validation.map((l) => Number(l.extra[probability]));
+      const truth = scored.map((l) => Number(l.extra[probability]));
       if (truth.every((p) => Number.isFinite(p) && p >= 0 && p <= 1)) {
         const ci = bootstrapIntervals(yValidation, truth.map((p) => (p >= 0.5 ? 1 : 0)), truth).roc_auc;
         ceiling = { column: probability, roc_auc: rocAuc(yValidation, truth), ci95: ci, photos: truth.length };

@@ -22,6 +22,7 @@ import { tsne } from './tsne.ts';
 import { salesByCluster } from './sales.ts';
 import { nameCluster, uniqueClusterNames } from './names.ts';
 import { categoryPurity } from './purity.ts';
+import { scoredListings } from '../data/split.ts';
 import * as msg from '../core/messages.ts';
 
 const TILE = 96;
@@ -64,7 +65,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       const result = override ? await kmeans(space, k, { restarts: c.restarts, seed: config.seed }) : curve.result;
       const sales = salesByCluster(result.labels, index.labels, k);
 
-      const listings = new Map((await ctx.read('split')).validation.map((l) => [l.id, l]));
+      const listings = new Map(scoredListings(await ctx.read('split')).map((l) => [l.id, l]));
       const realRoot = await realpath(loaded.resolved.images);
       const mode = config.site.thumbnails;
       const assets = loaded.resolved.assets;

@@ -25,6 +25,8 @@ export interface DatasetConfig {
   validation_fraction: number;
   train_per_class: number;
   validation_per_class: number;
+  test_per_class: number;
+  test_fraction: number;
   near_duplicate_distance: number;
   max_pixels: number;
 }

@@ -153,6 +153,10 @@ export const zeroDivision = (what: string) => `${what}: set to 0 (zero_division=
 export const oneClassAuc = () => 'only one class in y_true: ROC AUC is undefined';
 export const separatingColumn = (column: string) =>
   `baselines: the manifest column '${column}' alone separates sold from unsold training listings; if it restates the outcome, list it in baselines.exclude`;
+export const testFractionTooLarge = (validation: number, test: number) =>
+  `dataset.validation_fraction (${validation}) and dataset.test_fraction (${test}) leave no sellers for training; keep their sum below 1 (for example 0.2 and 0.2)`;
+export const testSetEmpty = (perClass: number, fraction: number, groups: number) =>
+  `dataset.test_per_class is ${perClass}, but the test set has no photo of one class (${groups} sellers drawn with dataset.test_fraction ${fraction}); raise dataset.test_fraction or set dataset.test_per_class to 0`;
 export const probabilityColumnUnusable = (column: string) =>
   `dataset.simulation.probability is '${column}', but not every validation listing has a number from 0 to 1 in that column, so the report shows no ceiling; name the column holding each listing's simulated chance of selling, or set it to null`;
 

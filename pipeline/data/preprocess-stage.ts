@@ -1,5 +1,6 @@
 /**
- * `preprocess`: the chosen listings' photos -> one uint8 cache per split (image-cache.ts).
+ * `preprocess`: the chosen listings' photos -> one uint8 cache per side of the split
+ * (image-cache.ts; the test cache is empty unless a test set is held out).
  * Several photos are decoded in flight; each is written as soon as its turn comes, so memory
  * stays bounded whatever the split's size.
  */
@@ -19,8 +20,8 @@ import * as msg from '../core/messages.ts';
 
 export const preprocessStage: StageDefinition = {
   name: 'preprocess',
-  doc: { reads: 'the split', writes: '`.cache/preprocess/{train,validation}.u8` (uint8 images) + index, `_data/preprocess.json`' },
-  version: 2,
+  doc: { reads: 'the split', writes: '`.cache/preprocess/{train,validation,test}.u8` (uint8 images) + index, `_data/preprocess.json`' },
+  version: 3,
   after: ['dataset'],
   // the decoder this machine will use, not the choice: installing the addon reprocesses
   config: (c) => ({ size: c.preprocess.size, fit: c.preprocess.fit, max_pixels: c.dataset.max_pixels, decoder: resolveDecoder(c.preprocess.decoder) }),
@@ -42,8 +43,9 @@ export const preprocessStage: StageDefinition = {
       const paths = imageCachePaths(loaded.resolved.cache, side);
       const out = createWriteStream(ctx.outputPath(paths.pixels));
       const index: ImageCacheIndex = { schema: 1, size, count: 0, ids: [], labels: [], images: [] };
-      const progress = ctx.logger.progress(`preprocess ${side}`, split[side].length);
-      const decoded = mapOrdered(split[side], config.preprocess.concurrency, async (listing) => {
+      const listings = split[side] ?? [];
+      const progress = ctx.logger.progress(`preprocess ${side}`, listings.length);
+      const decoded = mapOrdered(listings, config.preprocess.concurrency, async (listing) => {
         try {
           const path = await resolveImagePath(realRoot, listing.image);
           if (!path.ok) throw new Error(path.detail);

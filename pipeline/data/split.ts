@@ -1,10 +1,11 @@
 /**
- * The balanced train/validation split, without leakage:
+ * The balanced train/validation (and optional test) split, without leakage:
  *  1. each group (seller; the id when there is none) goes to validation when a seeded hash of
- *     its key falls below the configured fraction, else to train: one seller's photos never
- *     straddle the split, and a row's side depends only on its group key and the seed;
- *  2. a validation photo that is a near-duplicate of a training photo is dropped (the same
- *     item photographed twice would leak);
+ *     its key falls below the validation fraction, to test when it falls in the next
+ *     test-fraction (only when a test set is requested), else to train: one seller's photos
+ *     never straddle the split, and a row's side depends only on its group key and the seed;
+ *  2. of a near-duplicate pair on two sides, the photo outside train (or, between validation
+ *     and test, the test one) is dropped: the same item photographed twice would leak;
  *  3. within each side and class, the N rows with the lowest seeded hash of their id are
  *     kept, N the same for both classes (balanced): the requested count, or fewer when a class
  *     has fewer rows.
@@ -17,18 +18,31 @@ import { CLASSES, type ClassName } from './labels.ts';
 import type { Listing, NearDuplicate } from './types.ts';
 import * as msg from '../core/messages.ts';
 
-export type Side = 'train' | 'validation';
-export const SIDES: Side[] = ['train', 'validation'];
+export type Side = 'train' | 'validation' | 'test';
+export const SIDES: Side[] = ['train', 'validation', 'test'];
+
+/** Where scores are reported: the test set when one was held out, else validation (the study's design). */
+export function scoredSide(split: { validation?: unknown[]; test?: unknown[] }): 'validation' | 'test' {
+  return split.test && split.test.length > 0 ? 'test' : 'validation';
+}
+
+/** The listings scores are reported on (see scoredSide). */
+export function scoredListings<L>(split: { validation: L[]; test?: L[] }): L[] {
+  return scoredSide(split) === 'test' ? split.test! : split.validation;
+}
 
 export interface SplitOptions {
   seed: number;
   validationFraction: number;
+  /** Share of groups held out for the test set (used only when perClass.test > 0). */
+  testFraction: number;
   perClass: Record<Side, number>;
 }
 
 export interface SplitResult {
   train: Listing[];
   validation: Listing[];
+  test: Listing[];
   groups: Record<Side, number>;
   available: Record<Side, Record<ClassName, number>>;
   per_class: Record<Side, number>;
@@ -36,40 +50,47 @@ export interface SplitResult {
   warnings: string[];
 }
 
-export function sideOfGroup(group: string, seed: number, validationFraction: number): Side {
-  return keyedUniform(seed, 'split', group) < validationFraction ? 'validation' : 'train';
+export function sideOfGroup(group: string, seed: number, validationFraction: number, testFraction = 0): Side {
+  const u = keyedUniform(seed, 'split', group);
+  return u < validationFraction ? 'validation' : u < validationFraction + testFraction ? 'test' : 'train';
 }
+
+/** Which photo of a pair across two sides leaves: never the training one; test before validation. */
+const LEAVES: Record<Side, number> = { train: 0, validation: 1, test: 2 };
 
 export function splitListings(listings: Listing[], nearDuplicates: NearDuplicate[], options: SplitOptions): SplitResult {
   const side = new Map<string, Side>();
-  const groups: Record<Side, Set<string>> = { train: new Set(), validation: new Set() };
+  const groups: Record<Side, Set<string>> = { train: new Set(), validation: new Set(), test: new Set() };
+  const testFraction = options.perClass.test > 0 ? options.testFraction : 0;
   for (const l of listings) {
-    const s = sideOfGroup(l.group, options.seed, options.validationFraction);
+    const s = sideOfGroup(l.group, options.seed, options.validationFraction, testFraction);
     side.set(l.id, s);
     groups[s].add(l.group);
   }
-  // Rule 2: drop the validation member of every near-duplicate pair that spans the split.
+  // Rule 2: drop the held-out member of every near-duplicate pair that spans two sides.
   const leaks_removed: NearDuplicate[] = [];
   const dropped = new Set<string>();
   for (const pair of nearDuplicates) {
     const [a, b] = [side.get(pair.id), side.get(pair.of_id)];
     if (!a || !b || a === b) continue;
-    const validationId = a === 'validation' ? pair.id : pair.of_id;
-    if (dropped.has(validationId)) continue;
-    dropped.add(validationId);
-    leaks_removed.push(a === 'validation' ? pair : { line: pair.of_line, id: pair.of_id, of_line: pair.line, of_id: pair.id, distance: pair.distance });
+    const first = LEAVES[a] > LEAVES[b];
+    const leaving = first ? pair.id : pair.of_id;
+    if (dropped.has(leaving)) continue;
+    dropped.add(leaving);
+    leaks_removed.push(first ? pair : { line: pair.of_line, id: pair.of_id, of_line: pair.line, of_id: pair.id, distance: pair.distance });
   }
 
   const pools: Record<Side, Record<ClassName, Listing[]>> = {
     train: { not_sold: [], sold: [] },
     validation: { not_sold: [], sold: [] },
+    test: { not_sold: [], sold: [] },
   };
   for (const l of listings) if (!dropped.has(l.id)) pools[side.get(l.id)!][l.label].push(l);
 
   const rank = new Map(listings.map((l) => [l.id, keyedUniform(options.seed, 'sample', l.id)]));
   const byRank = (a: Listing, b: Listing) => rank.get(a.id)! - rank.get(b.id)! || (a.id < b.id ? -1 : 1);
   const warnings: string[] = [];
-  const result = { train: [] as Listing[], validation: [] as Listing[] };
+  const result = { train: [] as Listing[], validation: [] as Listing[], test: [] as Listing[] };
   const available = {} as Record<Side, Record<ClassName, number>>;
   const per_class = {} as Record<Side, number>;
   for (const s of SIDES) {
@@ -85,7 +106,7 @@ export function splitListings(listings: Listing[], nearDuplicates: NearDuplicate
   }
   return {
     ...result,
-    groups: { train: groups.train.size, validation: groups.validation.size },
+    groups: { train: groups.train.size, validation: groups.validation.size, test: groups.test.size },
     available,
     per_class,
     leaks_removed,

@@ -9,6 +9,7 @@ import { stageFile } from '../stage-files.ts';
 import { checkData, requireUsable } from './check.ts';
 import { splitListings } from './split.ts';
 import { summariseDataset } from './summary.ts';
+import { StudyError } from '../core/errors.ts';
 import * as msg from '../core/messages.ts';
 
 export const DATASET_SCHEMA = 1;
@@ -16,7 +17,7 @@ export const DATASET_SCHEMA = 1;
 export const datasetStage: StageDefinition = {
   name: 'dataset',
   doc: { reads: 'the manifest and the photos', writes: '`_data/dataset.json` (data quality, split), `.cache/dataset/split.json`' },
-  version: 5,
+  version: 6,
   // Concurrency changes speed, not results: it is not part of the fingerprint.
   config: (c) => ({ seed: c.seed, dataset: c.dataset }),
   tuning: ['preprocess.concurrency'],
@@ -35,11 +36,16 @@ export const datasetStage: StageDefinition = {
       logger: ctx.logger,
     });
     requireUsable(check, loaded.resolved.manifest);
+    if (d.test_per_class > 0 && d.validation_fraction + d.test_fraction >= 1) {
+      throw new StudyError(msg.testFractionTooLarge(d.validation_fraction, d.test_fraction));
+    }
     const split = splitListings(check.listings, check.near_duplicates, {
       seed: config.seed,
       validationFraction: d.validation_fraction,
-      perClass: { train: d.train_per_class, validation: d.validation_per_class },
+      testFraction: d.test_fraction,
+      perClass: { train: d.train_per_class, validation: d.validation_per_class, test: d.test_per_class },
     });
+    if (d.test_per_class > 0 && split.test.length === 0) throw new StudyError(msg.testSetEmpty(d.test_per_class, d.test_fraction, split.groups.test));
     for (const warning of split.warnings) ctx.logger.warn(warning);
     if (check.problems.length) ctx.logger.warn(msg.rowsExcluded(check.problems.length));
     const rel = relative(loaded.root, loaded.resolved.manifest);
@@ -48,11 +54,11 @@ export const datasetStage: StageDefinition = {
       root: loaded.root,
       simulated: d.simulated_labels,
       validationFraction: d.validation_fraction,
-      requested: { train: d.train_per_class, validation: d.validation_per_class },
+      requested: { train: d.train_per_class, validation: d.validation_per_class, test: d.test_per_class },
     });
     await ctx.writeData('dataset', DATASET_SCHEMA, summary);
-    await ctx.writeFile(stageFile('split', loaded.resolved), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: split.train, validation: split.validation }));
+    await ctx.writeFile(stageFile('split', loaded.resolved), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: split.train, validation: split.validation, test: split.test }));
     await ctx.writeFile(join(loaded.resolved.cache, 'dataset', 'problems.json'), JSON.stringify({ schema: 1, run: ctx.fingerprint, problems: check.problems, near_duplicates: check.near_duplicates, leaks_removed: split.leaks_removed }));
-    ctx.logger.info(`  ${check.usable}/${check.rows} rows usable; train ${split.train.length}, validation ${split.validation.length} (${split.per_class.train} + ${split.per_class.validation} per class)`);
+    ctx.logger.info(`  ${check.usable}/${check.rows} rows usable; train ${split.train.length}, validation ${split.validation.length}${split.test.length ? `, test ${split.test.length}` : ''} (${split.per_class.train} + ${split.per_class.validation}${split.test.length ? ` + ${split.per_class.test}` : ''} per class)`);
   },
 };

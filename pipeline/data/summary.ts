@@ -36,7 +36,7 @@ function quantile(sorted: number[], q: number): number {
 export function summariseDataset(
   check: CheckResult,
   split: SplitResult,
-  options: { manifest: string; root: string; simulated: boolean; validationFraction: number; requested: { train: number; validation: number } },
+  options: { manifest: string; root: string; simulated: boolean; validationFraction: number; requested: { train: number; validation: number; test: number } },
 ): DatasetData {
   const problem_counts = Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<ProblemReason, number>;
   for (const p of check.problems) problem_counts[p.reason]++;
@@ -60,7 +60,7 @@ export function summariseDataset(
       available: split.available,
       requested_per_class: options.requested,
       per_class: split.per_class,
-      sizes: { train: split.train.length, validation: split.validation.length },
+      sizes: { train: split.train.length, validation: split.validation.length, test: split.test.length },
       leaks_removed: split.leaks_removed.length,
       warnings: split.warnings,
     },

@@ -14,6 +14,7 @@ import { errorMessage } from '../core/errors.ts';
 import { withoutMachinePaths } from '../core/public-text.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import type { Listing } from '../data/types.ts';
+import { scoredListings, scoredSide } from '../data/split.ts';
 import { clipPixels, CLIP_DEFAULT, loadClip, type ClipModel } from './clip.ts';
 import { embeddingPaths, type EmbeddingIndex } from './store.ts';
 import * as msg from '../core/messages.ts';
@@ -57,9 +58,9 @@ export const embedClipStage: StageDefinition = {
     const realRoot = await realpath(loaded.resolved.images);
     let dim = 0;
     try {
-      // Validation photos are clustered; training photos feed the linear probe (baselines stage).
-      for (const [name, listings] of [['clip', split.validation], ['clip-train', split.train]] as const) {
-        const progress = ctx.logger.progress(`CLIP embeddings (${name === 'clip' ? 'validation' : 'train'})`, listings.length);
+      // The scored photos are clustered; training photos feed the linear probe (baselines stage).
+      for (const [name, listings] of [['clip', scoredListings(split)], ['clip-train', split.train]] as const) {
+        const progress = ctx.logger.progress(`CLIP embeddings (${name === 'clip' ? scoredSide(split) : 'train'})`, listings.length);
         const embedded = await embedListings(clip, listings, realRoot, config.clip.batch_size, config.dataset.max_pixels, (n) => progress.tick(n));
         progress.done();
         dim = embedded.dim;
@@ -71,7 +72,7 @@ export const embedClipStage: StageDefinition = {
     } finally {
       await clip.dispose();
     }
-    await ctx.writeData('clip', 1, { status: 'ran', model: clip.name, reason: null, enable: null, images: split.validation.length + split.train.length, dimensions: dim } satisfies ClipData);
+    await ctx.writeData('clip', 1, { status: 'ran', model: clip.name, reason: null, enable: null, images: scoredListings(split).length + split.train.length, dimensions: dim } satisfies ClipData);
   },
 };
 

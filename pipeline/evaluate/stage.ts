@@ -11,6 +11,7 @@ import { ImageCache } from '../data/image-cache.ts';
 import { forwardCache, openForwardNetwork } from '../model/inference.ts';
 import { bceWithLogitsValue } from '../model/loss.ts';
 import { evaluatePredictions } from './evaluate.ts';
+import { scoredListings, scoredSide } from '../data/split.ts';
 
 /** The same forward pass's pooled features, float32 [images x dim] in cache order (embed-resnet stores them). */
 const THRESHOLD = 0.5;
@@ -18,14 +19,17 @@ const THRESHOLD = 0.5;
 export const evaluateStage: StageDefinition = {
   name: 'evaluate',
   doc: { reads: 'the model, the validation cache', writes: "`_data/evaluate.json` (classification report, confusion matrix, ROC, AUC, bootstrap intervals, per-category calibration), `.cache/evaluate/predictions.json`, `.cache/evaluate/features.f32` (the same pass's pooled features)" },
-  version: 3,
+  version: 4,
   after: ['train', 'preprocess', 'dataset'],
   config: (c) => ({ backend: c.model.backend, inference: c.model.inference }),
   async run(ctx) {
     const { loaded } = ctx;
     const net = await openForwardNetwork(ctx.path('model'), ctx.config.model, { logger: ctx.logger });
     ctx.notes.inference = net.engine;
-    const cache = await ImageCache.at(ctx.path('images:validation'));
+    // The held-out test set when there is one; else the validation photos (the study's design).
+    const split = await ctx.read('split');
+    const set = scoredSide(split);
+    const cache = await ImageCache.at(ctx.path(`images:${set}`));
     try {
       const progress = ctx.logger.progress('validation forward pass', cache.count);
       const { logits, features } = await forwardCache(net, cache, { onBatch: (n) => progress.tick(n) });
@@ -35,10 +39,11 @@ export const evaluateStage: StageDefinition = {
       const scores = Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
       const evaluation = evaluatePredictions(yTrue, { scores, threshold: THRESHOLD });
       for (const warning of evaluation.warnings) ctx.logger.warn(warning);
-      const listings = new Map((await ctx.read('split')).validation.map((l) => [l.id, l]));
+      const listings = new Map(scoredListings(split).map((l) => [l.id, l]));
       const predictions = cache.index.ids.map((id, i) => ({ id, image: cache.index.images[i]!, label: yTrue[i]!, score: scores[i]!, category: listings.get(id)?.category ?? null }));
       const data: EvaluateData = {
         threshold: THRESHOLD,
+        set,
         images: cache.count,
         loss,
         ...evaluation,

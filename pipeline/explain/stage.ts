@@ -14,6 +14,7 @@ import type { DeletionCheck, GradcamData } from '../contracts.ts';
 import { createRandom, keyedUniform } from '../core/random.ts';
 import { ImageCache } from '../data/image-cache.ts';
 import { readBatch } from '../data/batches.ts';
+import { scoredSide } from '../data/split.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
 import type { CamTarget } from './gradcam.ts';
@@ -27,7 +28,7 @@ export const gradcamStage: StageDefinition = {
   name: 'gradcam',
   doc: { reads: 'the model, the predictions', writes: '`assets/generated/gradcam/*.jpg` (overlays), `_data/gradcam.json`' },
   version: 4,
-  after: ['evaluate', 'train', 'preprocess'],
+  after: ['evaluate', 'train', 'preprocess', 'dataset'],
   config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference, max_pixels: c.dataset.max_pixels }),
   async run(ctx) {
     const { loaded, config } = ctx;
@@ -46,7 +47,7 @@ export const gradcamStage: StageDefinition = {
     );
     const net = await openCamNetwork(ctx.path('model'), config.gradcam.layer, config.model, ctx.logger);
     ctx.notes.inference = net.engine;
-    const cache = await ImageCache.at(ctx.path('images:validation'));
+    const cache = await ImageCache.at(ctx.path(`images:${scoredSide(await ctx.read('split'))}`));
     const realRoot = await realpath(loaded.resolved.images);
     const size = config.gradcam.image_size;
     const items: GradcamData['items'] = [];

@@ -24,7 +24,7 @@ function imageSignal(evaluate: EvaluateData, baselines: BaselinesData | null): F
   if (evaluate.roc_auc === null || !evaluate.ci95.roc_auc) return null;
   const ceiling = baselines?.ceiling?.roc_auc ?? null;
   const recovered = ceiling !== null && ceiling > 0.5 ? (evaluate.roc_auc - 0.5) / (ceiling - 0.5) : null;
-  const numbers: W.ImageSignalNumbers = { roc_auc: evaluate.roc_auc, ci95: evaluate.ci95.roc_auc, photos: evaluate.images, ceiling_auc: ceiling, recovered };
+  const numbers: W.ImageSignalNumbers = { roc_auc: evaluate.roc_auc, ci95: evaluate.ci95.roc_auc, photos: evaluate.images, set: evaluate.set, ceiling_auc: ceiling, recovered };
   const verdict = R.imageSignalVerdict(numbers);
   return { id: 'image_signal', source: null, verdict, rule: R.RULES.auc_interval, sentence: W.imageSignalSentence(verdict, numbers), section: 'results', numbers: { ...numbers } };
 }
@@ -59,6 +59,7 @@ function categoryRanking(evaluate: EvaluateData, seed: number): Finding | null {
   const numbers: W.CategoryRankingNumbers = {
     categories: kept.length,
     min_photos: R.MIN_CATEGORY_PHOTOS,
+    set: evaluate.set,
     rho: test && Number.isFinite(test.rho) ? test.rho : null,
     p: test ? test.p : null,
     method: test?.method === 'exact' ? 'exact permutation' : 'permutation',
@@ -68,10 +69,10 @@ function categoryRanking(evaluate: EvaluateData, seed: number): Finding | null {
   return { id: 'category_ranking', source: null, verdict, rule: R.RULES.spearman, sentence: W.categoryRankingSentence(verdict, numbers), section: 'by-category', numbers: { ...numbers, draws: test?.draws ?? 0, rows } };
 }
 
-function gradcamReliance(gradcam: GradcamData | null): Finding | null {
+function gradcamReliance(gradcam: GradcamData | null, set: string): Finding | null {
   const all = gradcam?.deletion?.groups.find((g) => g.group === 'all');
   if (!gradcam?.deletion || !all || all.photos === 0) return null;
-  const numbers: W.GradcamRelianceNumbers = { photos: all.photos, fraction: gradcam.deletion.fraction, cam_drop: all.cam_drop, random_drop: all.random_drop, difference: all.difference, ci95: all.ci95 };
+  const numbers: W.GradcamRelianceNumbers = { photos: all.photos, set, fraction: gradcam.deletion.fraction, cam_drop: all.cam_drop, random_drop: all.random_drop, difference: all.difference, ci95: all.ci95 };
   const verdict = R.gradcamRelianceVerdict(numbers);
   return { id: 'gradcam_reliance', source: null, verdict, rule: R.RULES.deletion, sentence: W.gradcamRelianceSentence(verdict, numbers), section: 'gradcam', numbers: { ...numbers } };
 }
@@ -81,7 +82,7 @@ export function assembleFindings(inputs: FindingsInputs): Finding[] {
     imageSignal(inputs.evaluate, inputs.baselines),
     categoryRanking(inputs.evaluate, inputs.seed),
     imageVsMetadata(inputs.baselines, inputs.simulated_from),
-    gradcamReliance(inputs.gradcam),
+    gradcamReliance(inputs.gradcam, inputs.evaluate.set),
     ...inputs.clusters.flatMap((c) => [clusterSemantics(c), clusterSales(c)]),
   ];
   return found.filter((f): f is Finding => f !== null);

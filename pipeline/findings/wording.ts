@@ -12,9 +12,9 @@ export function listing(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-export interface ImageSignalNumbers { roc_auc: number; ci95: [number, number]; photos: number; ceiling_auc: number | null; recovered: number | null }
+export interface ImageSignalNumbers { roc_auc: number; ci95: [number, number]; photos: number; set: string; ceiling_auc: number | null; recovered: number | null }
 export function imageSignalSentence(v: R.ImageSignalVerdict, n: ImageSignalNumbers): string {
-  const auc = `ROC AUC on the ${count(n.photos)} validation photos is ${f2(n.roc_auc)} (95% interval ${f2(n.ci95[0])} to ${f2(n.ci95[1])})`;
+  const auc = `ROC AUC on the ${count(n.photos)} ${n.set} photos is ${f2(n.roc_auc)} (95% interval ${f2(n.ci95[0])} to ${f2(n.ci95[1])})`;
   const ceiling = n.ceiling_auc === null ? '' : n.recovered === null
     ? ` The simulation's own chances of selling reach ${f2(n.ceiling_auc)} on the same photos, the most any model could.`
     : ` The simulation's own chances of selling reach ${f2(n.ceiling_auc)} on the same photos, the most any model could, so the network recovers ${pct(n.recovered)} of the reachable margin above chance.`;
@@ -60,22 +60,22 @@ export function clusterSemanticsSentence(v: R.ClusterSemanticsVerdict, n: Cluste
     : `The ${n.label} clusters do not follow the garment category beyond chance: ${share}.`;
 }
 
-export interface CategoryRankingNumbers { categories: number; min_photos: number; rho: number | null; p: number | null; method: string }
+export interface CategoryRankingNumbers { categories: number; min_photos: number; set: string; rho: number | null; p: number | null; method: string }
 export function categoryRankingSentence(v: R.CategoryRankingVerdict, n: CategoryRankingNumbers): string {
-  const over = `Across the ${count(n.categories)} garment categories with at least ${n.min_photos} validation photos`;
-  if (v === 'too_few_categories') return `Only ${count(n.categories)} ${n.categories === 1 ? 'category has' : 'categories have'} at least ${n.min_photos} validation photos, too few to test whether the network ranks categories by how well they sell.`;
+  const over = `Across the ${count(n.categories)} garment categories with at least ${n.min_photos} ${n.set} photos`;
+  if (v === 'too_few_categories') return `Only ${count(n.categories)} ${n.categories === 1 ? 'category has' : 'categories have'} at least ${n.min_photos} ${n.set} photos, too few to test whether the network ranks categories by how well they sell.`;
   const stats = n.rho !== null && Number.isFinite(n.rho) ? `Spearman's rank correlation ${f2(n.rho)}, ${n.method} p = ${p(n.p!)}` : 'the scores or the shares sold do not vary, so there is no ranking';
   if (v === 'tracks_sell_through') return `${over}, the network's mean predicted chance of selling ranks them in the order they actually sell (${stats}).`;
   if (v === 'reverses_sell_through') return `${over}, the network's mean predicted chance of selling ranks them in the reverse of the order they actually sell (${stats}).`;
   return `${over}, the network's mean predicted chance of selling does not clearly follow how well they actually sell (${stats}).`;
 }
 
-export interface GradcamRelianceNumbers { photos: number; fraction: number; cam_drop: number; random_drop: number; difference: number; ci95: [number, number] | null }
+export interface GradcamRelianceNumbers { photos: number; set: string; fraction: number; cam_drop: number; random_drop: number; difference: number; ci95: [number, number] | null }
 export function gradcamRelianceSentence(v: R.GradcamRelianceVerdict, n: GradcamRelianceNumbers): string {
   const share = pct(n.fraction);
   const drops = `blurring the ${share} of each photo's pixels that Grad-CAM marks lowers the predicted outcome's probability by ${points(n.cam_drop)} points on average, against ${points(n.random_drop)} for a random ${share}`;
   const interval = n.ci95 ? `difference ${points(n.difference)} points, 95% interval ${points(n.ci95[0])} to ${points(n.ci95[1])}` : `difference ${points(n.difference)} points, too few photos for an interval`;
-  const photos = `${count(n.photos)} validation photos`;
+  const photos = `${count(n.photos)} ${n.set} photos`;
   return v === 'relies_on_highlighted_regions'
     ? `The network relies on the regions Grad-CAM highlights: ${drops} (${interval}; ${photos}).`
     : `There is no evidence that the network relies on the regions Grad-CAM highlights more than on others: ${drops} (${interval}; ${photos}).`;
