@@ -326,6 +326,8 @@ export interface Finding {
   /** The clustering a per-clustering finding is about; null for the others. */
   source: 'resnet' | 'clip' | null;
   verdict: string;
+  /** A few words for the opening list, from the verdict. */
+  headline: string;
   /** The rule that decided the verdict, in words (findings/rules.ts). */
   rule: string;
   sentence: string;

@@ -52,7 +52,7 @@ export const findingsStage: StageDefinition = {
       simulated_from: simulated ? ctx.config.dataset.simulation.drawn_from : [],
       seed: ctx.config.seed,
     });
-    const interpretation = interpret({ findings, accuracy: evaluate.report.accuracy, accuracy_ci95: evaluate.ci95.accuracy, simulated, study });
+    const interpretation = interpret({ findings, accuracy: evaluate.report.accuracy, accuracy_ci95: evaluate.ci95.accuracy, simulated, clip_ran: clusters.some((c) => c.source === 'clip'), study });
     const data: FindingsData = { findings, interpretation };
     await ctx.writeData('findings', 1, data);
     for (const f of findings) ctx.logger.info(`  ${f.id}${f.source ? ` (${f.source})` : ''}: ${f.verdict}`);

@@ -32,10 +32,12 @@ export function verdictFrom(evaluation: EvaluateData): Verdict {
   const strength = against_chance === 'indistinguishable' ? null : gap < 0.05 ? 'barely' : gap < 0.1 ? 'modestly' : 'clearly';
   const f = (v: number) => v.toFixed(2);
   const interval = `(95% interval ${f(lo)} to ${f(hi)})`;
+  // On a balanced set there is no larger class to guess.
+  const guess = supports[0] === supports[1] ? 'that guessing scores on this balanced set' : 'that always guessing the larger class would score';
   const sentence =
     against_chance === 'indistinguishable'
-      ? `An accuracy of ${f(accuracy)} ${interval} cannot be told apart from the ${f(chance)} that always guessing the larger class would score.`
-      : `An accuracy of ${f(accuracy)} ${interval} is ${strength} ${against_chance === 'better' ? 'better' : 'worse'} than the ${f(chance)} that always guessing the larger class would score.`;
+      ? `An accuracy of ${f(accuracy)} ${interval} cannot be told apart from the ${f(chance)} ${guess}.`
+      : `An accuracy of ${f(accuracy)} ${interval} is ${strength} ${against_chance === 'better' ? 'better' : 'worse'} than the ${f(chance)} ${guess}.`;
   return { against_chance, strength, chance, sentence };
 }
 
