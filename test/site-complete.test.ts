@@ -166,6 +166,27 @@ test('the findings open the report and each sits where its evidence is; the Inte
   assert.doesNotMatch(index, /honest control|has the highest/);
 });
 
+test('hostile text in findings (category names reach cluster names) renders inert', async () => {
+  const file = join(loaded.resolved.data, 'findings.json');
+  const original = await readFile(file, 'utf8');
+  const hostile = '<img src=x onerror=alert(1)> & {{ liquid }} </ul><b>broken</b>';
+  try {
+    const findings = JSON.parse(original);
+    findings.findings[0].sentence = `A cluster named ${hostile} sells.`;
+    findings.findings[0].headline = hostile;
+    findings.interpretation[0] = `Paragraph with ${hostile}.`;
+    await writeFile(file, JSON.stringify(findings));
+    await buildSite(loaded, createRecordingLogger());
+    const html = await readFile(join(loaded.resolved.site, 'index.html'), 'utf8');
+    assert.doesNotMatch(html, /<img src=x|<b>broken<\/b>/);
+    assert.ok(html.includes('A cluster named &lt;img src=x onerror=alert(1)&gt; &amp; {{ liquid }} &lt;/ul&gt;&lt;b&gt;broken&lt;/b&gt; sells.'), 'the sentence, escaped and not evaluated as Liquid');
+    assert.ok(html.includes('<p>Paragraph with &lt;img src=x'));
+  } finally {
+    await writeFile(file, original);
+    await buildSite(loaded, createRecordingLogger());
+  }
+});
+
 test('no built page contains a path of the machine that built it', () => {
   const home = homedir();
   for (const [page, html] of pages) {
