@@ -3,7 +3,10 @@
  * option or file, and the versions a build records.
  */
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultConfig, loadConfig } from './core/config.ts';
 import { FileError } from './core/errors.ts';
 import { optionalIntegerOption, UsageError } from './core/options.ts';
@@ -14,17 +17,57 @@ import * as msg from './core/messages.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-export function versions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  const out: Record<string, string> = { node: process.versions.node };
-  for (const pkg of ['@11ty/eleventy', 'vega', 'vega-lite', 'sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']) {
+/**
+ * The packages whose code shaped an output: the pipeline's engines, decoders and parsers, and
+ * what renders the site. The optional TensorFlow.js backends are listed when installed.
+ */
+const RECORDED_PACKAGES = [
+  'onnxruntime-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@huggingface/transformers',
+  'sharp', 'csv-parse', '@11ty/eleventy', 'markdown-it', 'vega', 'vega-lite', 'vega-embed', 'd3-scale-chromatic',
+];
+const OPTIONAL_PACKAGES = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-webgpu'];
+
+/**
+ * Where an installed package is and its package.json, read by path in each folder Node would
+ * look in (a package's `exports` may hide its package.json from `require`).
+ */
+function installedPackage(pkg: string): { dir: string; version: string } | undefined {
+  for (const modules of createRequire(import.meta.url).resolve.paths(pkg) ?? []) {
+    const dir = join(modules, pkg);
     try {
-      out[pkg] = (require(`${pkg}/package.json`) as { version: string }).version;
+      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (json.name === pkg && typeof json.version === 'string') return { dir, version: json.version };
     } catch {
-      // Packages whose exports hide package.json are simply not listed.
+      // Not in this folder: try the next one up.
     }
   }
-  out.study = (require('../package.json') as { version: string }).version;
+  return undefined;
+}
+
+/** libvips as sharp loads it: the prebuilt package for this platform, when sharp uses one. */
+function libvipsVersion(): string | undefined {
+  for (const platform of [`${process.platform}-${process.arch}`, `${process.platform}musl-${process.arch}`]) {
+    const found = installedPackage(`@img/sharp-libvips-${platform}`);
+    if (!found) continue;
+    try {
+      return (JSON.parse(readFileSync(join(found.dir, 'versions.json'), 'utf8')) as { vips?: string }).vips;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** What `_data/run.json` records as this run's versions: Node, every package above, this project, the native decoders. */
+export function versions(): Record<string, string> {
+  const out: Record<string, string> = { node: process.versions.node };
+  for (const pkg of [...RECORDED_PACKAGES, ...OPTIONAL_PACKAGES]) {
+    const found = installedPackage(pkg);
+    if (found) out[pkg] = found.version;
+  }
+  const vips = libvipsVersion();
+  if (vips) out['libvips (sharp)'] = vips;
+  out.study = (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
   const jpeg = jpegTurboStatus();
   if (jpeg.version) out['libjpeg-turbo (addon)'] = jpeg.version;
   return out;

@@ -181,8 +181,16 @@ export interface ClusterData {
   clusters: (ClusterSales & {
     /** A reader's name from its members' categories ("Shorts & Skirt", "Mixed"), or "Cluster N". */
     name: string;
+    /** The sample sheet, tiles of 96 px (what a page shows at its 1x size). */
     sheet: string;
+    /** The same sheet drawn from the photos at twice the pixels, for high-density screens. */
+    sheet_2x: string;
+    /** The 1x sheet's size in pixels. */
+    sheet_width: number;
+    sheet_height: number;
     sheet_images: number;
+    /** Photos on the sheet that sold: each carries a corner badge with a triangle (the map's mark for sold). */
+    sheet_sold: number;
     top_categories: { category: string; count: number }[];
   })[];
   /** How far the clusters follow the garment category; null when the manifest has no category. */
@@ -281,6 +289,32 @@ export interface Verdict {
   sentence: string;
 }
 
+/** A link to another cluster's page. */
+export interface ClusterLink {
+  slug: string;
+  name: string;
+  cluster: number;
+}
+
+/**
+ * A cluster page's small map, drawn as inline SVG by the page: the t-SNE points scaled into a
+ * width x height box, each set as SVG path data of zero-length segments ("M12 30h0..."), drawn
+ * as dots by a round line cap. Points that fall on the same pixel are drawn once.
+ */
+export interface ClusterMap {
+  width: number;
+  height: number;
+  /** The other clusters' points. */
+  others: string;
+  /** This cluster's points. */
+  members: string;
+  /** This cluster's colour on the report's t-SNE map (the chart theme's category range over the sorted cluster names). */
+  colour: string;
+  /** Points in this cluster and in the whole map. */
+  member_points: number;
+  all_points: number;
+}
+
 /** `_data/report.json`, written by the `report` stage: what the narrative needs, chart-ready. */
 export interface ReportData {
   study_metrics: MetricRow[];
@@ -304,7 +338,20 @@ export interface ReportData {
     highest_rate: number;
   }>;
   /** One entry per cluster of every source: what its generated page shows. */
-  cluster_pages: (ClusterData['clusters'][number] & { source: string; label: string; k: number; overall_rate: number; slug: string })[];
+  cluster_pages: (ClusterData['clusters'][number] & {
+    source: string;
+    label: string;
+    k: number;
+    overall_rate: number;
+    slug: string;
+    /** 1-based place among its clustering's clusters (in cluster order). */
+    position: number;
+    /** The neighbouring clusters of the same clustering; null at either end. */
+    previous: ClusterLink | null;
+    next: ClusterLink | null;
+    /** The small t-SNE map of the page, this cluster highlighted. */
+    map: ClusterMap;
+  })[];
   /** The starting weights' card (one page), or none. */
   weights_card: { markdown: string }[];
   /** How the cluster pages' difference intervals are computed, in words. */

@@ -22,7 +22,8 @@ import { assertContract } from './core/data-contract.ts';
 import { declaredPaths, undeclared } from './core/config-audit.ts';
 import type { RunData, RunStage } from './contracts.ts';
 import { FileHashes } from './core/file-hashes.ts';
-import type { Logger } from './core/effects.ts';
+import { formatProgress, type Logger } from './core/effects.ts';
+import { withoutMachinePaths } from './core/public-text.ts';
 import type { LoadedConfig, StudyConfig } from './core/config-types.ts';
 import * as msg from './core/messages.ts';
 
@@ -175,9 +176,12 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     const started = performance.now();
     const staged = new Map<string, string>(); // final path -> temporary path
     const reads = new Set<string>();
-    const context = createContext(stage, options.strictConfig ? auditedConfig(loaded, reads) : loaded, fingerprint, options.logger, staged);
+    // What the stage logs is kept in its notes: run.json's build log (Methods shows it).
+    const log: string[] = [];
+    const context = createContext(stage, options.strictConfig ? auditedConfig(loaded, reads) : loaded, fingerprint, keepingLog(options.logger, log, loaded.root), staged);
     try {
       await stage.run(context);
+      context.notes.log = log;
       if (options.strictConfig) {
         const declared = stage.config ? declaredPaths(stage.config as (c: never) => unknown, loaded.config) : new Set<string>();
         const outside = undeclared(reads, new Set([...declared, ...(stage.tuning ?? [])]));
@@ -224,6 +228,39 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
   }
   return reports;
+}
+
+/** `logger`, also keeping each line it is given in `lines` (machine folders made relative, publishable); progress keeps its last line. */
+function keepingLog(logger: Logger, lines: string[], root: string): Logger {
+  const keep = (line: string) => void lines.push(withoutMachinePaths(line, root));
+  return {
+    info(message) {
+      keep(message);
+      logger.info(message);
+    },
+    warn(message) {
+      keep(`warning: ${message}`);
+      logger.warn(message);
+    },
+    progress(label, total) {
+      const inner = logger.progress(label, total);
+      const started = performance.now();
+      let count = 0;
+      let last = '';
+      return {
+        tick(n = 1, note) {
+          count += n;
+          if (note !== undefined) last = note;
+          inner.tick(n, note);
+        },
+        done(note) {
+          if (note !== undefined) last = note;
+          keep(formatProgress(label, count, total, (performance.now() - started) / 1000) + (last ? `, ${last}` : ''));
+          inner.done(note);
+        },
+      };
+    },
+  };
 }
 
 async function readRecord(dir: string, name: string): Promise<StageRecord | undefined> {

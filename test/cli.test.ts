@@ -60,7 +60,7 @@ test('study build twice: the second run runs no stage; a Markdown edit re-render
   assert.ok(before.some(([, , seconds]) => Number(seconds) > 0), 'some stage took measurable time');
 
   const page = join(loaded.resolved.content, 'index.md');
-  await writeFile(page, (await readFile(page, 'utf8')).replace('## The question', '## The question (edited)'));
+  await writeFile(page, (await readFile(page, 'utf8')).replace('>The question</h2>', '>The question (edited)</h2>'));
   const second = build();
   assert.equal(second.status, 0, second.stderr);
   const secondJson = JSON.parse(second.stdout);

@@ -1,17 +1,29 @@
 // Turns each static chart into an interactive one. Runs under a CSP without 'unsafe-eval':
 // `ast: true` makes Vega use the expression interpreter bundled in vega-embed instead of
 // compiling expressions with Function; no <style> is injected (site.css styles the embed).
+// The page decides a chart's width (`width: "container"`); a chart with `usermeta.aspect` keeps
+// its height in proportion, within `usermeta.height_range`, as the column widens or narrows.
 (function () {
   'use strict';
   var options = {
     ast: true,
     defaultStyle: false,
     tooltip: { disableDefaultStyle: true },
-    forceActionsMenu: true,
+    // Readers may save the picture; the editor and compiled-spec views are for authors.
+    actions: { export: true, source: false, compiled: false, editor: false },
     renderer: 'canvas',
+    // The build compiles every spec and shows its warnings to the author; the reader's console
+    // gets errors only (Vega-Lite also notes, harmlessly, that a stepped height cannot fit).
+    logLevel: 1,
   };
+  function heightFor(spec, width) {
+    var meta = spec.usermeta || {};
+    var range = meta.height_range || [180, 520];
+    return Math.round(Math.min(range[1], Math.max(range[0], width * meta.aspect)));
+  }
   function embed(container) {
     var url = container.getAttribute('data-spec');
+    var label = container.querySelector('[aria-label]');
     return fetch(url)
       .then(function (response) {
         if (!response.ok) throw new Error('chart spec ' + url + ': HTTP ' + response.status);
@@ -20,8 +32,22 @@
       .then(function (spec) {
         var target = document.createElement('div');
         target.className = 'vega-interactive';
+        // The static picture's accessible label travels to the live chart.
+        target.setAttribute('role', 'img');
+        if (label) target.setAttribute('aria-label', label.getAttribute('aria-label'));
         container.appendChild(target);
-        return window.vegaEmbed(target, spec, options);
+        var aspect = spec.usermeta && spec.usermeta.aspect;
+        if (aspect) spec.height = heightFor(spec, container.clientWidth);
+        return window.vegaEmbed(target, spec, options).then(function (result) {
+          if (aspect && typeof ResizeObserver === 'function') {
+            var last = container.clientWidth;
+            new ResizeObserver(function () {
+              if (Math.abs(container.clientWidth - last) < 2) return;
+              last = container.clientWidth;
+              result.view.height(heightFor(spec, last)).runAsync();
+            }).observe(container);
+          }
+        });
       })
       .then(function () {
         container.classList.add('is-interactive');

@@ -3,8 +3,8 @@
  * (Kneedle) unless the config sets it, a t-SNE map to draw them, sell-through per cluster
  * with intervals and Holm-corrected tests, a name per cluster from its members' categories
  * (names.ts), how far the clusters follow the category (purity against a seeded permutation
- * null, purity.ts), a sample sheet per cluster and a thumbnail per point for the map's
- * tooltips. Writes `_data/clusters_<source>.json` (schema 3) and pictures.
+ * null, purity.ts), a sample sheet per cluster (1x and 2x, sold photos badged) and a thumbnail
+ * per point for the map's tooltips. Writes `_data/clusters_<source>.json` (schema 3) and pictures.
  */
 import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -28,6 +28,35 @@ import * as msg from '../core/messages.ts';
 const TILE = 96;
 const THUMB = 64;
 
+/**
+ * A sample sheet: `tiles` (tile x tile x 3 RGB bytes each) in rows of `columns`, each photo that
+ * sold marked by a corner badge: a dark triangle (the report's map marks sold with a triangle)
+ * on a white square, in the tile's top-right corner.
+ */
+export async function sampleSheet(tiles: Buffer[], sold: boolean[], columns: number, tile: number): Promise<Buffer> {
+  const width = columns * tile;
+  const height = Math.max(1, Math.ceil(tiles.length / columns)) * tile;
+  const at = (t: number) => ({ left: (t % columns) * tile, top: Math.floor(t / columns) * tile });
+  const badge = Math.round(tile * 0.22);
+  const inset = Math.round(tile * 0.04);
+  const badges = sold.flatMap((s, t) => {
+    if (!s) return [];
+    const x = at(t).left + tile - inset - badge;
+    const y = at(t).top + inset;
+    const [l, r, top, bottom] = [x + badge * 0.2, x + badge * 0.8, y + badge * 0.2, y + badge * 0.78];
+    return [
+      `<rect x="${x}" y="${y}" width="${badge}" height="${badge}" rx="${badge * 0.18}" fill="#ffffff" fill-opacity="0.92"/>`,
+      `<path d="M${(l + r) / 2} ${top}L${r} ${bottom}H${l}Z" fill="#1a1a1a"/>`,
+    ];
+  });
+  const overlay = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${badges.join('')}</svg>`);
+  const pictures = await Promise.all(tiles.map(async (pixels, t) => ({ input: await sharp(pixels, { raw: { width: tile, height: tile, channels: 3 } }).png().toBuffer(), ...at(t) })));
+  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite([...pictures, { input: overlay, left: 0, top: 0 }])
+    .jpeg({ quality: 80, mozjpeg: true })
+    .toBuffer();
+}
+
 export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
   return {
     name: `cluster-${source}`,
@@ -35,7 +64,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       reads: `the ${source === 'clip' ? 'CLIP embeddings (L2-normalised)' : 'ResNet embeddings'}, the split`,
       writes: `\`_data/clusters_${source}.json\` (elbow, K, t-SNE map, each cluster's name and sell-through, how far clusters follow the category), sample sheets and thumbnails in \`assets/generated/\``,
     },
-    version: 6,
+    version: 7,
     after: [`embed-${source}`, 'dataset'],
     config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined, max_pixels: c.dataset.max_pixels }),
     async run(ctx) {
@@ -94,11 +123,12 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         const members = result.labels.map((l, i) => (l === s.cluster ? i : -1)).filter((i) => i >= 0);
         const picked = members.sort((a, b) => keyedUniform(config.seed, `sheet-${source}`, index.ids[a]!) - keyedUniform(config.seed, `sheet-${source}`, index.ids[b]!)).slice(0, c.sheet_size ** 2);
         const columns = Math.min(c.sheet_size, Math.max(1, picked.length));
-        const rowsCount = Math.ceil(picked.length / columns);
-        const tiles = await Promise.all(picked.map(async (i, t) => ({ input: await sharp(await pixels(i, TILE), { raw: { width: TILE, height: TILE, channels: 3 } }).png().toBuffer(), left: (t % columns) * TILE, top: Math.floor(t / columns) * TILE })));
-        const sheet = await sharp({ create: { width: columns * TILE, height: Math.max(1, rowsCount) * TILE, channels: 3, background: '#ffffff' } }).composite(tiles).jpeg({ quality: 80, mozjpeg: true }).toBuffer();
+        const sold = picked.map((i) => Boolean(index.labels[i]));
+        // The page shows the sheet at its 1x size; the 2x copy is drawn from the photos at twice the pixels.
         const sheetFile = join(assets, 'clusters', `${source}-${s.cluster}.jpg`);
-        await ctx.writeFile(sheetFile, sheet);
+        const sheet2xFile = join(assets, 'clusters', `${source}-${s.cluster}-2x.jpg`);
+        await ctx.writeFile(sheetFile, await sampleSheet(await Promise.all(picked.map((i) => pixels(i, TILE))), sold, columns, TILE));
+        await ctx.writeFile(sheet2xFile, await sampleSheet(await Promise.all(picked.map((i) => pixels(i, 2 * TILE))), sold, columns, 2 * TILE));
         const categories = new Map<string, number>();
         for (const i of members) {
           const category = listings.get(index.ids[i]!)?.category;
@@ -108,7 +138,11 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
           ...s,
           name: nameCluster(s.cluster, categories, members.length),
           sheet: sitePath(sheetFile),
+          sheet_2x: sitePath(sheet2xFile),
+          sheet_width: columns * TILE,
+          sheet_height: Math.max(1, Math.ceil(picked.length / columns)) * TILE,
           sheet_images: picked.length,
+          sheet_sold: sold.filter(Boolean).length,
           top_categories: [...categories].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([category, count]) => ({ category, count })),
         });
       }

@@ -85,7 +85,7 @@ export const problem = {
   emptyImage: () => 'the file is empty (0 bytes)',
   notImageFormat: () => 'the file is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF)',
   unsupportedFormat: (format: string | undefined) => `unsupported format ${format ?? 'unknown'}; JPEG, PNG, WebP, GIF, TIFF and AVIF are read`,
-  tooLarge: (width: number, height: number, max: number) => `${width}x${height} is more than dataset.max_pixels (${max.toLocaleString('en-US')} pixels)`,
+  tooLarge: (width: number, height: number, max: number) => `${width}x${height} is more than the limit of ${max.toLocaleString('en-US')} pixels (dataset.max_pixels)`,
   badDimensions: (width: number, height: number) => `invalid dimensions ${width}x${height}`,
   undecodable: (format: string) => `the ${format.toUpperCase()} data cannot be decoded (truncated or corrupt)`,
 };
@@ -170,3 +170,8 @@ export const chartRemoteData = (where: string, url: string) => `${where}: chart 
 export const chartSecondArgument = (page: string) => `${page}: the vega shortcode's second argument must be an array of data rows or a description`;
 export const chartFailed = (page: string, chart: string, why: string) => `${page}: chart '${chart}' failed to render: ${why}`;
 export const siteFailed = (why: string) => `site build failed: ${why}`;
+
+// ---- What ran (run.json, Methods) ----------------------------------------------------------
+
+export const deviceFallback = (device: string, why: string) =>
+  `model.device is '${device}', but onnxruntime's ${device} provider could not start (${why}); training runs on the CPU instead (install the provider, or set model.device to "cpu")`;

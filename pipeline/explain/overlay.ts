@@ -11,6 +11,21 @@ const TURBO: [number, number, number][] = Array.from({ length: 256 }, (_, i) => 
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 });
 
+/** The overlay's colour for a map value of 0..255 (turbo), as RGB bytes. */
+export function heatmapColour(value: number): [number, number, number] {
+  return TURBO[Math.max(0, Math.min(255, Math.round(value)))]!;
+}
+
+/**
+ * The colour map as a CSS gradient of `stops` evenly spaced colours, low to high: the pages'
+ * colour scale (`.cam-scale-bar` in assets/css/figures.css; test/figures.test.ts keeps the two equal).
+ */
+export function heatmapGradient(stops = 11): string {
+  const hex = (rgb: number[]) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+  const colours = Array.from({ length: stops }, (_, i) => hex(heatmapColour((i / (stops - 1)) * 255)));
+  return `linear-gradient(to right, ${colours.join(', ')})`;
+}
+
 /** A map scaled to 0..255 by its own maximum (an all-zero map stays zero). */
 export function mapToBytes(map: number[][]): { bytes: Uint8Array; width: number; height: number } {
   const height = map.length;

@@ -2,13 +2,15 @@
  * Forward-only passes of a trained network file, on the engine the configuration picks:
  * onnxruntime (the network as an ONNX graph, native multithreaded kernels) or TensorFlow.js
  * (model.backend). Evaluation, embeddings, prediction and the training's validation pass go
- * through here (Grad-CAM opens its own: explain/cam-network.ts).
+ * through here (Grad-CAM opens its own: explain/cam-network.ts). The engine choices are made
+ * here too, training's included, so that a stage records the engine it was given.
  */
 import type { Logger } from '../core/effects.ts';
 import type { ModelConfig } from '../core/config-types.ts';
 import { initBackend, tf } from './backend.ts';
 import { OnnxResNet } from './onnx-resnet.ts';
-import { loadOnnxRuntime } from '../core/onnx-runtime.ts';
+import { createSession, loadOnnxRuntime, type Device } from '../core/onnx-runtime.ts';
+import { encodeModel, node, valueInfo } from '../core/onnx-graph.ts';
 import type { ResNetSpec } from './resnet.ts';
 import { networkFromFile } from './weights.ts';
 import type { ImageCache } from '../data/image-cache.ts';
@@ -24,15 +26,16 @@ export interface ForwardNetwork {
   close(): Promise<void>;
 }
 
-/** onnxruntime when it loads; a setting of "onnxruntime" makes its absence an error, "auto" falls back to tfjs with a warning. */
-async function onnxUnlessMissing(setting: 'auto' | 'onnxruntime', what: 'forward passes' | 'training', logger?: Logger): Promise<'onnxruntime' | 'tfjs'> {
+/** onnxruntime when it loads; a setting of "onnxruntime" makes its absence an error, "auto" falls back to tfjs with a warning (returned as `fallback`). */
+async function onnxUnlessMissing(setting: 'auto' | 'onnxruntime', what: 'forward passes' | 'training', logger?: Logger): Promise<{ engine: 'onnxruntime' | 'tfjs'; fallback?: string }> {
   try {
     await loadOnnxRuntime();
-    return 'onnxruntime';
+    return { engine: 'onnxruntime' };
   } catch (error) {
     if (setting === 'onnxruntime') throw error;
-    logger?.warn(msg.engineFallback((error as Error).message, what));
-    return 'tfjs';
+    const fallback = msg.engineFallback((error as Error).message, what);
+    logger?.warn(fallback);
+    return { engine: 'tfjs', fallback };
   }
 }
 
@@ -40,12 +43,43 @@ async function onnxUnlessMissing(setting: 'auto' | 'onnxruntime', what: 'forward
 export async function chooseEngine(model: Pick<ModelConfig, 'inference' | 'backend'>, logger?: Logger): Promise<'onnxruntime' | 'tfjs'> {
   if (model.inference === 'tfjs') return 'tfjs';
   if (model.inference === 'auto' && (model.backend === 'tensorflow' || model.backend === 'webgpu')) return 'tfjs';
-  return onnxUnlessMissing(model.inference, 'forward passes', logger);
+  return (await onnxUnlessMissing(model.inference, 'forward passes', logger)).engine;
 }
 
-/** What trains: model.engine, where auto means onnxruntime when it loads. */
-export async function chooseTrainingEngine(model: Pick<ModelConfig, 'engine'>, logger?: Logger): Promise<'onnxruntime' | 'tfjs'> {
-  return model.engine === 'tfjs' ? 'tfjs' : onnxUnlessMissing(model.engine, 'training', logger);
+/** What trains and where, decided before training starts (so that run.json records what ran). */
+export interface TrainingChoice {
+  engine: 'onnxruntime' | 'tfjs';
+  /** onnxruntime's execution provider; null when TensorFlow.js trains. */
+  device: Device | null;
+  /** Why the configured engine or device is not the one used (also a warning), or null. */
+  fallback: string | null;
+}
+
+/**
+ * What trains: model.engine, where auto means onnxruntime when it loads; and, for onnxruntime,
+ * the device: model.device when its provider starts a session, else the CPU with a warning.
+ */
+export async function chooseTraining(model: Pick<ModelConfig, 'engine' | 'device'>, logger?: Logger): Promise<TrainingChoice> {
+  const { engine, fallback } = model.engine === 'tfjs' ? { engine: 'tfjs' as const, fallback: undefined } : await onnxUnlessMissing(model.engine, 'training', logger);
+  if (engine === 'tfjs') return { engine, device: null, fallback: fallback ?? null };
+  if (model.device === 'cpu') return { engine, device: 'cpu', fallback: null };
+  const why = await providerProblem(model.device);
+  if (why === null) return { engine, device: model.device, fallback: null };
+  const message = msg.deviceFallback(model.device, why);
+  logger?.warn(message);
+  return { engine, device: 'cpu', fallback: message };
+}
+
+/** Why onnxruntime cannot start a session on `device` (a one-node graph), or null when it can. */
+async function providerProblem(device: Device): Promise<string | null> {
+  const probe = encodeModel({ name: 'probe', node: [node('Relu', ['x'], 'y')], input: [valueInfo('x', [1])], output: [valueInfo('y', [1])] });
+  try {
+    const { session } = await createSession(probe, 1, device);
+    await session.release();
+    return null;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0]!.trim();
+  }
 }
 
 export async function openForwardNetwork(path: string, model: Pick<ModelConfig, 'inference' | 'backend'>, options: { logger?: Logger } = {}): Promise<ForwardNetwork> {

@@ -6,7 +6,7 @@
  * run resumes; they are removed once the stage completes.
  */
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { StageDefinition } from '../stages.ts';
 import { stageFile } from '../stage-files.ts';
 import type { TrainData } from '../contracts.ts';
@@ -14,7 +14,7 @@ import { ImageCache } from '../data/image-cache.ts';
 import { initBackend, tf } from './backend.ts';
 import { startingNetwork, startingWeightsFiles } from './weights.ts';
 import { trainNetwork } from './train.ts';
-import { chooseEngine, chooseTrainingEngine } from './inference.ts';
+import { chooseEngine, chooseTraining } from './inference.ts';
 import { readSafetensors, serializeSafetensors } from './safetensors.ts';
 import { exportTorchWeights, loadTorchWeights } from './torch-layout.ts';
 
@@ -31,8 +31,17 @@ export const trainStage: StageDefinition = {
   afterCommit: (loaded) => rm(join(loaded.resolved.cache, 'train', 'work'), { recursive: true, force: true }),
   async run(ctx) {
     const { config, loaded } = ctx;
+    // What trains, and on which device, is decided first, so that what is recorded is what ran.
+    const training = await chooseTraining(config.model, ctx.logger);
+    // TensorFlow.js builds the network and holds its weights on either engine: the onnxruntime
+    // trainer starts from them and hands the trained ones back.
     const backend = await initBackend(config.model.backend);
+    const validationEngine = training.engine === 'onnxruntime' ? 'onnxruntime' : await chooseEngine(config.model, ctx.logger);
     ctx.notes.backend = backend;
+    ctx.notes.training = { engine: training.engine, device: training.device, backend: training.engine === 'tfjs' ? backend : null, fallback: training.fallback };
+    ctx.notes.engine = training.engine === 'onnxruntime' ? `onnxruntime (${training.device})` : `tfjs (${backend})`;
+    // The per-epoch validation pass: in onnxruntime whenever it trains (train-engine.ts).
+    ctx.notes.validation_inference = validationEngine === 'onnxruntime' ? 'onnxruntime' : backend;
     const work = join(loaded.resolved.cache, 'train', 'work');
     const { net, origin } = await startingNetwork({
       weights: config.model.weights,
@@ -44,21 +53,22 @@ export const trainStage: StageDefinition = {
       logger: ctx.logger,
     });
     ctx.notes.weights = { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null };
+    // The starting weights as their file counts them, own head included (its card's count).
+    ctx.notes.starting_weights = origin.path ? await weightsFileSize(origin.path) : null;
     const train = await ImageCache.at(ctx.path('images:train'));
     const validation = await ImageCache.at(ctx.path('images:validation'));
     const bestPath = join(work, 'best.safetensors');
     try {
       const parameters = net.model.countParams();
-      ctx.logger.info(`  ${backend} backend; ResNet blocks [${net.spec.blocks.join(', ')}], ${(parameters / 1e6).toFixed(1)}M parameters, ${origin.used === 'random' ? 'random initialisation' : `weights from ${origin.path}`}`);
+      const where = training.engine === 'onnxruntime' ? `onnxruntime on ${training.device === 'cpu' ? 'the CPU' : `the GPU (${training.device})`}, the network held in TensorFlow.js (${backend} backend)` : `TensorFlow.js (${backend} backend)`;
+      ctx.logger.info(`  training in ${where}; ResNet blocks [${net.spec.blocks.join(', ')}], ${(parameters / 1e6).toFixed(1)}M parameters, ${origin.used === 'random' ? 'random initialisation' : `weights from ${origin.path}`}`);
       const started = performance.now();
-      const engine = await chooseTrainingEngine(config.model, ctx.logger);
-      ctx.notes.engine = engine === 'onnxruntime' ? `onnxruntime (${config.model.device})` : `tfjs (${backend})`;
       const { state, resumedFrom } = await trainNetwork({
         net, train, validation, config: config.train, augment: config.augment, seed: config.seed,
         run: ctx.fingerprint, checkpointPath: join(work, 'checkpoint.safetensors'), bestPath, logger: ctx.logger,
-        validationEngine: await chooseEngine(config.model, ctx.logger),
-        engine,
-        device: config.model.device,
+        validationEngine,
+        engine: training.engine,
+        device: training.device ?? 'cpu',
       });
       const epochsRun = state.epoch - resumedFrom;
       ctx.notes.resumed_from_epoch = resumedFrom;
@@ -91,3 +101,24 @@ export const trainStage: StageDefinition = {
     }
   },
 };
+
+/**
+ * A torchvision-layout weights file's size from its header alone: the numbers it holds (batch
+ * norm's running statistics included, as the network's count is) and its head's outputs.
+ */
+async function weightsFileSize(path: string): Promise<{ parameters: number; outputs: number | null }> {
+  const file = await open(path);
+  try {
+    const length = Buffer.alloc(8);
+    await file.read(length, 0, 8, 0);
+    const header = Buffer.alloc(Number(length.readBigUInt64LE(0)));
+    await file.read(header, 0, header.length, 8);
+    const tensors = Object.entries(JSON.parse(header.toString('utf8')) as Record<string, { shape?: number[] }>)
+      .filter(([name]) => name !== '__metadata__' && !name.endsWith('num_batches_tracked'));
+    const parameters = tensors.reduce((sum, [, t]) => sum + (t.shape ?? []).reduce((a, b) => a * b, 1), 0);
+    const head = tensors.find(([name]) => name === 'fc.weight')?.[1].shape;
+    return { parameters, outputs: head?.[0] ?? null };
+  } finally {
+    await file.close();
+  }
+}

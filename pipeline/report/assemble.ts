@@ -2,8 +2,9 @@
  * Shapes what the narrative needs from the other stages' outputs: chart-ready rows and
  * wording that follows from the numbers (never written in advance). Pure.
  */
-import type { ClusterData, EvaluateData, MetricRow, ReportData, TrainData, Verdict } from '../contracts.ts';
+import type { ClusterData, ClusterLink, ClusterMap, EvaluateData, MetricRow, ReportData, TrainData, Verdict } from '../contracts.ts';
 import { DIFFERENCE_INTERVAL } from '../cluster/sales.ts';
+import { chartConfig } from '../site/chart-theme.ts';
 
 export interface StudyReference {
   report: Record<string, { precision: number; recall: number; 'f1-score': number; support?: number } | number>;
@@ -41,6 +42,70 @@ export function verdictFrom(evaluation: EvaluateData): Verdict {
   return { against_chance, strength, chance, sentence };
 }
 
+/** The cluster pages' small map: its width in pixels, and the most and least height it takes. */
+export const CLUSTER_MAP = { width: 320, minHeight: 180, maxHeight: 320, pad: 6 };
+
+/**
+ * The colour a cluster has on the report's t-SNE map: the map colours by cluster name with the
+ * theme's category range, over the names in Vega's default (ascending) domain order.
+ */
+export function clusterColour(name: string, names: string[], palette: readonly string[] = chartConfig.range.category): string {
+  const domain = [...new Set(names)].sort();
+  return palette[Math.max(0, domain.indexOf(name)) % palette.length]!;
+}
+
+/** One clustering's t-SNE points scaled into the small map's box, with `cluster` highlighted. */
+export function clusterMap(points: ClusterData['points'], cluster: number, colour: string, box = CLUSTER_MAP): ClusterMap {
+  // A loop, not Math.min(...xs): a large validation set would overflow the argument list.
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const p of points) [x0, x1, y0, y1] = [Math.min(x0, p.x), Math.max(x1, p.x), Math.min(y0, p.y), Math.max(y1, p.y)];
+  if (points.length === 0) [x0, x1, y0, y1] = [0, 0, 0, 0];
+  const spanX = x1 - x0 || 1;
+  const spanY = y1 - y0 || 1;
+  const inner = box.width - 2 * box.pad;
+  const height = Math.round(Math.min(box.maxHeight, Math.max(box.minHeight, inner * (spanY / spanX) + 2 * box.pad)));
+  const scale = Math.min(inner / spanX, (height - 2 * box.pad) / spanY);
+  // Centred in the box; y grows upwards, as on the report's map.
+  const left = (box.width - spanX * scale) / 2;
+  const top = (height - spanY * scale) / 2;
+  const path = (subset: ClusterData['points']) => {
+    const seen = new Set<string>();
+    for (const p of subset) seen.add(`M${Math.round(left + (p.x - x0) * scale)} ${Math.round(top + (y1 - p.y) * scale)}h0`);
+    return [...seen].join('');
+  };
+  const members = points.filter((p) => p.cluster === cluster);
+  return {
+    width: box.width,
+    height,
+    others: path(points.filter((p) => p.cluster !== cluster)),
+    members: path(members),
+    colour,
+    member_points: members.length,
+    all_points: points.length,
+  };
+}
+
+/** One page per cluster, in cluster order within each clustering, linked to its neighbours. */
+export function clusterPages(clusterData: ClusterData[]): ReportData['cluster_pages'] {
+  return clusterData.flatMap((c) => {
+    const ordered = [...c.clusters].sort((a, b) => a.cluster - b.cluster);
+    const link = (s: ClusterData['clusters'][number] | undefined): ClusterLink | null => (s ? { slug: `${c.source}-${s.cluster}`, name: s.name, cluster: s.cluster } : null);
+    const names = c.points.map((p) => p.name);
+    return ordered.map((s, i) => ({
+      ...s,
+      source: c.source,
+      label: c.source === 'clip' ? 'CLIP' : 'ResNet',
+      k: c.k,
+      overall_rate: c.overall_rate,
+      slug: `${c.source}-${s.cluster}`,
+      position: i + 1,
+      previous: link(ordered[i - 1]),
+      next: link(ordered[i + 1]),
+      map: clusterMap(c.points, s.cluster, clusterColour(s.name, names.length ? names : ordered.map((o) => o.name))),
+    }));
+  });
+}
+
 export function assembleReport(reference: StudyReference, train?: TrainData, evaluation?: EvaluateData, clusterData: ClusterData[] = []): ReportData {
   const study = metricRows(reference.report as Record<string, unknown>, 'study');
   const ours = evaluation ? metricRows(evaluation.report as unknown as Record<string, unknown>, 'this build') : [];
@@ -75,9 +140,7 @@ export function assembleReport(reference: StudyReference, train?: TrainData, eva
         },
       ]),
     ),
-    cluster_pages: clusterData.flatMap((c) =>
-      c.clusters.map((s) => ({ ...s, source: c.source, label: c.source === 'clip' ? 'CLIP' : 'ResNet', k: c.k, overall_rate: c.overall_rate, slug: `${c.source}-${s.cluster}` })),
-    ),
+    cluster_pages: clusterPages(clusterData),
     difference_interval: DIFFERENCE_INTERVAL,
     weights_card: train?.weights?.card ? [{ markdown: train.weights.card }] : [],
     roc_rows: evaluation?.roc ? evaluation.roc.fpr.map((fpr, i) => ({ fpr, tpr: evaluation.roc!.tpr[i]! })) : [],

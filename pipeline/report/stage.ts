@@ -9,7 +9,7 @@ import * as msg from '../core/messages.ts';
 export const reportStage: StageDefinition = {
   name: 'report',
   doc: { reads: "the other stages' data, `_data/study_reference.json`", writes: '`_data/report.json`: chart rows, per-cluster pages, and the verdict worded from the accuracy interval' },
-  version: 7,
+  version: 8,
   after: ['train', 'evaluate', 'cluster-resnet', 'cluster-clip'],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {

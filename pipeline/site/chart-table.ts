@@ -3,6 +3,7 @@
  * so screen readers, search engines and readers without JavaScript get the numbers.
  */
 import { escapeHtml } from './escape.ts';
+import { readerWord } from './chart-readable.ts';
 
 const MAX_ROWS = 40;
 
@@ -16,11 +17,11 @@ export function dataTable(values: unknown, caption: string): string {
   const cell = (v: unknown) => escapeHtml(typeof v === 'number' ? formatCell(v) : v === null || v === undefined ? '' : String(v));
   const body = rows
     .slice(0, MAX_ROWS)
-    .map((r) => `<tr>${columns.map((c) => `<td>${cell(r?.[c])}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${columns.map((c) => (typeof r?.[c] === 'number' ? `<td class="num">${cell(r[c])}</td>` : `<td>${cell(r?.[c])}</td>`)).join('')}</tr>`)
     .join('');
   const more = rows.length > MAX_ROWS ? `<p class="chart-table-more">First ${MAX_ROWS} of ${rows.length.toLocaleString('en-US')} rows.</p>` : '';
   return `<details class="chart-data"><summary>Data behind this chart</summary><table><caption>${escapeHtml(caption)}</caption><thead><tr>${columns
-    .map((c) => `<th scope="col">${escapeHtml(c)}</th>`)
+    .map((c) => `<th scope="col"${typeof rows[0]?.[c] === 'number' ? ' class="num"' : ''}>${escapeHtml(readerWord(c).replace(/_/g, ' '))}</th>`)
     .join('')}</tr></thead><tbody>${body}</tbody></table>${more}</details>`;
 }
 

@@ -8,7 +8,10 @@ export const chartConfig = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   background: 'white',
   range: { category: OKABE_ITO },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  // At least 12 px beside 16 px body text: a chart's words are read like the text around it.
+  axis: { labelFontSize: 12, titleFontSize: 13 },
+  legend: { labelFontSize: 12, titleFontSize: 13 },
+  header: { labelFontSize: 12, titleFontSize: 13 },
+  text: { fontSize: 12 },
   title: { fontSize: 14 },
 } as const;

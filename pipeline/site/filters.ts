@@ -5,6 +5,7 @@
  */
 import { StudyError } from '../core/errors.ts';
 import * as msg from '../core/messages.ts';
+import { readerWord } from './chart-readable.ts';
 
 interface FilterThis {
   page?: { inputPath?: string };
@@ -63,4 +64,15 @@ export function pValue(this: FilterThis | undefined, value: unknown): string {
   return p >= 1e-4 || p === 0 ? p.toFixed(4) : p.toExponential(1);
 }
 
-export const numberFilters = { fixed, percent, thousands, signed_percent: signedPercent, p_value: pValue };
+/** `{{ 'not_sold' | reader }}` -> "not sold": internal labels in readers' words. */
+export function reader(value: unknown): string {
+  return readerWord(String(value ?? ''));
+}
+
+/** `{{ detail | reader_text }}`: internal labels inside a sentence in readers' words. */
+export function readerText(value: unknown): string {
+  // The setting that decides a limit is named on the Methods page, not in the reader's text.
+  return String(value ?? '').replace(/\bnot_sold\b/g, 'not sold').replace(/ \((dataset|preprocess|model|train|gradcam|clip|cluster|site|baselines)\.[a-z_.]+\)/g, '');
+}
+
+export const numberFilters = { fixed, percent, thousands, signed_percent: signedPercent, p_value: pValue, reader, reader_text: readerText };

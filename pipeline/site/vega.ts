@@ -20,6 +20,7 @@ import { StudyError } from '../core/errors.ts';
 import { escapeHtml } from './escape.ts';
 import { dataTable } from './chart-table.ts';
 import { chartConfig } from './chart-theme.ts';
+import { readableSpec } from './chart-readable.ts';
 import * as msg from '../core/messages.ts';
 
 /** Above this many bytes of SVG the static rendering becomes a PNG. */
@@ -100,15 +101,17 @@ export function createVegaShortcode(options: VegaShortcodeOptions) {
 
   return async function vegaShortcode(this: { page?: { inputPath?: string } }, specArg: unknown, dataOrAlt?: unknown, altArg?: unknown): Promise<string> {
     const page = this?.page?.inputPath ?? 'a page';
-    const spec = await loadSpec(specArg, options.specRoot, page);
+    const authored = await loadSpec(specArg, options.specRoot, page);
     let alt = typeof altArg === 'string' ? altArg : undefined;
-    if (Array.isArray(dataOrAlt)) spec.data = { values: dataOrAlt };
+    if (Array.isArray(dataOrAlt)) authored.data = { values: dataOrAlt };
     else if (typeof dataOrAlt === 'string') alt = dataOrAlt;
     else if (dataOrAlt !== undefined && dataOrAlt !== null) {
       throw new StudyError(msg.chartSecondArgument(page));
     }
-    assertLocalData(spec, page);
-    spec.config = { ...chartConfig, ...((spec.config as object) ?? {}) };
+    assertLocalData(authored, page);
+    authored.config = { ...chartConfig, ...((authored.config as object) ?? {}) };
+    // `spec` is what the page draws; `still` the static rendering's fixed-width copy.
+    const { live: spec, still } = readableSpec(authored);
     const description = alt ?? (typeof spec.description === 'string' ? spec.description : typeof spec.title === 'string' ? spec.title : 'Chart');
 
     const hash = hashValue(spec).slice(0, 16);
@@ -121,7 +124,7 @@ export function createVegaShortcode(options: VegaShortcodeOptions) {
     }
 
     let staticHtml: string;
-    const key = renderingKey(spec);
+    const key = renderingKey(still);
     const cachedSvg = join(cache, `${key}.svg`);
     const cachedPng = join(cache, `${key}.png`);
     const png = await readFile(cachedPng).catch(() => undefined);
@@ -131,7 +134,7 @@ export function createVegaShortcode(options: VegaShortcodeOptions) {
     let pngBytes = png;
     if (!png && svg === undefined) {
       try {
-        svg = (await renderStatic(spec)).svg;
+        svg = (await renderStatic(still)).svg;
       } catch (error) {
         throw new StudyError(msg.chartFailed(page, String(description), (error as Error).message), { cause: error });
       }
