@@ -89,7 +89,10 @@ export type StageReport = RunStage;
 
 export interface RunOptions {
   force?: boolean;
-  /** Run only this stage; its upstream must be complete. */
+  /**
+   * Run only this stage, and any stage it needs whose outputs are missing; stages it does not
+   * need are left as they are.
+   */
   only?: string;
   logger: Logger;
   /** Package versions of this run, kept in each stage's record. */
@@ -141,7 +144,22 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
   const reports: StageReport[] = [];
   const fileHashes = await FileHashes.load(join(recordsDir, 'file-hashes.json'));
 
+  const byName = new Map(ordered.map((s) => [s.name, s]));
+  const needs = new Set<string>();
+  const need = (name: string) => {
+    for (const up of byName.get(name)?.after ?? []) if (!needs.has(up)) needs.add(up), need(up);
+  };
+  if (options.only) need(options.only);
+
   for (const stage of ordered) {
+    const selected = !options.only || options.only === stage.name;
+    if (!selected && !needs.has(stage.name)) {
+      // Not asked for and not needed by what was: untouched, whatever state it is in.
+      const previous = await readRecord(recordsDir, stage.name);
+      reports.push({ name: stage.name, after: stage.after ?? [], fingerprint: previous?.fingerprint ?? '', status: 'skipped', seconds: 0, finished_at: null });
+      options.logger.info(`[skipped] ${stage.name} (--only ${options.only})`);
+      continue;
+    }
     const upstream: Record<string, string> = {};
     for (const name of stage.after ?? []) {
       const record = records.get(name);
@@ -155,7 +173,6 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     const fingerprint = fingerprintWith(inputs);
     await fileHashes.save();
     const previous = await readRecord(recordsDir, stage.name);
-    const selected = !options.only || options.only === stage.name;
     const fresh = previous?.fingerprint === fingerprint && (await refreshOutputs(previous, loaded.root));
 
     if (fresh && !(options.force && selected)) {
@@ -164,13 +181,14 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
       options.logger.info(`[cached] ${stage.name}`);
       continue;
     }
-    if (!selected) {
-      // Outside --only: leave it as it is, but downstream still needs its last outputs.
-      if (previous && (await refreshOutputs(previous, loaded.root))) records.set(stage.name, previous);
+    if (!selected && previous && (await refreshOutputs(previous, loaded.root))) {
+      // Needed by --only and its last outputs are there: they serve, even if out of date.
+      records.set(stage.name, previous);
       reports.push({ name: stage.name, after: stage.after ?? [], fingerprint, status: 'skipped', seconds: 0, finished_at: null });
-      options.logger.info(`[skipped] ${stage.name} (--only ${options.only})`);
+      options.logger.info(`[skipped] ${stage.name} (--only ${options.only}: its last outputs are used)`);
       continue;
     }
+    // A needed stage without outputs runs, so that --only never fails for want of one.
 
     options.logger.info(`[${previous ? (previous.fingerprint === fingerprint ? 'forced' : 'stale') : 'missing'}] ${stage.name}: running`);
     const started = performance.now();

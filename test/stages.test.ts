@@ -159,6 +159,22 @@ test('--force re-runs everything; --only runs one stage', async () => {
   await assert.rejects(build(loaded, stages, { only: 'nope' }), /no stage named 'nope'/);
 });
 
+test('--only on a fresh project runs the stages it needs and leaves the rest untouched', async () => {
+  const loaded = await makeProject({ dataset: { train_per_class: 3 } });
+  const { stages, runs, input } = makeGraph(loaded);
+  await writeFile(input, '1 2 3');
+  const reports = await build(loaded, stages, { only: 'double' });
+  assert.deepEqual(runs, ['source', 'double'], 'its missing upstream ran first');
+  const status = Object.fromEntries(reports.map((r) => [r.name, r.status]));
+  assert.equal(status.double, 'ran');
+  for (const name of stages.map((s) => s.name).filter((n) => n !== 'double' && n !== 'source')) assert.equal(status[name], 'skipped', `${name} was not asked for`);
+  // With the upstream's outputs in place, --only runs just the stage (a stale upstream serves as it is).
+  runs.length = 0;
+  await writeFile(input, '4 5 6');
+  await build(loaded, stages, { only: 'double', force: true });
+  assert.deepEqual(runs, ['double']);
+});
+
 test('a stage that fails leaves the previous outputs intact and no temporary files', async () => {
   const loaded = await makeProject({ dataset: { train_per_class: 3 } });
   const { stages, input } = makeGraph(loaded);

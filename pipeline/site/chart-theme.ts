@@ -1,13 +1,15 @@
 /**
  * One Vega-Lite config for every chart, static and interactive alike: the Okabe-Ito palette
- * (distinguishable under the common colour-vision deficiencies) and the site's font.
+ * (distinguishable under the common colour-vision deficiencies, extended to ten) and the site's font.
  */
 export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+/** Up to 10 clusters (the default K range) get 10 distinct colours: Okabe-Ito, then two of Paul Tol's muted scheme. */
+export const CATEGORY_COLOURS = [...OKABE_ITO, '#882255', '#44AA99'];
 
 export const chartConfig = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   background: 'white',
-  range: { category: OKABE_ITO },
+  range: { category: CATEGORY_COLOURS },
   // At least 12 px beside 16 px body text: a chart's words are read like the text around it.
   axis: { labelFontSize: 12, titleFontSize: 13 },
   legend: { labelFontSize: 12, titleFontSize: 13 },
