@@ -39,6 +39,8 @@ export interface DatasetData {
     requested_per_class: Record<Side, number>;
     per_class: Record<Side, number>;
     sizes: Record<Side, number>;
+    /** The manifest column sellers were grouped by, or null: no row had one, so the split is by listing. */
+    grouped_by: string | null;
     leaks_removed: number;
     warnings: string[];
   };
@@ -51,6 +53,10 @@ export interface DatasetData {
   brands: { brand: string; count: number; sold: number; sold_rate: number }[];
   price: { median: number; p25: number; p75: number; currency: string | null; count: number } | null;
   sold_rate: number;
+  /** Values of the sold column outside the vocabulary, with their row counts, most frequent first. */
+  unrecognised_labels: { value: string; count: number }[];
+  /** The same as sentences ("143 rows have 'AVAILABLE': map it under dataset.label_values"). */
+  unrecognised_lines: string[];
 }
 
 /** `_data/preprocess.json`, written by the `preprocess` stage (schema 1). */

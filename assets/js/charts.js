@@ -11,6 +11,7 @@
     tooltip: { disableDefaultStyle: true },
     // Readers may save the picture; the editor and compiled-spec views are for authors.
     actions: { export: true, source: false, compiled: false, editor: false },
+    forceActionsMenu: true,
     renderer: 'canvas',
     // The build compiles every spec and shows its warnings to the author; the reader's console
     // gets errors only (Vega-Lite also notes, harmlessly, that a stepped height cannot fit).

@@ -19,9 +19,15 @@ export interface DatasetConfig {
   manifest: string;
   images: string;
   format: 'auto' | 'csv' | 'jsonl';
+  /** CSV field separator; `auto` detects it from the header line. */
+  delimiter: DelimiterSetting;
+  /** Decimal mark of the price column; `auto` decides over the column. */
+  decimal: 'auto' | '.' | ',';
   simulated_labels: boolean;
   simulation: SimulationConfig;
   columns: ColumnMap;
+  /** The sold column's values per class (trimmed, any case); null: the default vocabulary. */
+  label_values: LabelValues | null;
   validation_fraction: number;
   train_per_class: number;
   validation_per_class: number;
@@ -35,6 +41,12 @@ export interface DatasetConfig {
 export interface SimulationConfig {
   drawn_from: string[];
   probability: string | null;
+}
+
+export type DelimiterSetting = 'auto' | ',' | ';' | 'tab' | 'pipe';
+export interface LabelValues {
+  sold: string[];
+  not_sold: string[];
 }
 
 export type ColumnName =

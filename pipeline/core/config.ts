@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { FileError, StudyError } from './errors.ts';
 import type { LoadedConfig, StudyConfig } from './config-types.ts';
 import * as msg from './messages.ts';
+import { labelValuesOverlap } from '../data/labels.ts';
 
 const schemaPath = fileURLToPath(new URL('../../study.schema.json', import.meta.url));
 let validator: ValidateFunction | undefined;
@@ -49,6 +50,8 @@ export async function validateConfig(raw: unknown, file = 'study.config.json'): 
   }
   const config = copy as StudyConfig & { $schema?: string };
   delete config.$schema;
+  const overlap = config.dataset.label_values ? labelValuesOverlap(config.dataset.label_values) : [];
+  if (overlap.length) throw new FileError(file, msg.configInvalid([msg.labelValuesOverlap(overlap)]));
   return config;
 }
 

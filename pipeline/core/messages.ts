@@ -39,6 +39,8 @@ export const kAboveValidation = (key: string, k: number, n: number) =>
 export const decoderUnavailable = (why: string) => `preprocess.decoder is "libjpeg-turbo" but ${why}; set it to "auto" or "sharp" to decode with sharp`;
 export const jpegTurboMissing = (addon: string, why: string) =>
   `${addon} did not load (${why}); run \`npm run build:native\` after installing libjpeg62-turbo-dev`;
+export const labelValuesOverlap = (values: readonly string[]) =>
+  `dataset.label_values lists ${values.map((v) => `'${v}'`).join(', ')} under both sold and not_sold; give each value to one class`;
 export const configSliceLeak = (stage: string, keys: readonly string[]) =>
   `stage '${stage}' read ${keys.join(', ')}, outside its declared configuration slice: a change there would not re-run it; add the keys to its config slice`;
 
@@ -47,8 +49,30 @@ export const configSliceLeak = (stage: string, keys: readonly string[]) =>
 export const fileNotFound = (what: string) => `${what} not found`;
 export const cannotRead = (why: string, what = '') => `cannot read${what ? ` ${what}` : ''} (${why})`;
 export const manifestEmpty = () => 'the manifest is empty (no header line); the first line names the columns';
-export const manifestColumnsMissing = (missing: readonly string[], found: readonly string[]) =>
-  `no required column ${missing.join(', ')} in the header (found: ${found.join(', ')}); map other names in study.config.json under dataset.columns`;
+export const manifestColumnsMissing = (missing: readonly string[], found: readonly string[], delimiter: string, others: readonly string[]) =>
+  `no required column ${missing.join(', ')} in the header (found: ${found.join(', ')}; fields separated by ${delimiter})${
+    others.length
+      ? `; the header contains ${others.map((o) => (o === 'tab' ? 'tabs' : o === 'pipe' ? "'|'" : `'${o}'`)).join(' and ')}: set dataset.delimiter to ${others.map((o) => JSON.stringify(o)).join(' or ')} (or "auto")`
+      : '; map other names in study.config.json under dataset.columns'
+  }`;
+const FOUND_SHOWN = 12;
+const columnList = (found: readonly string[]) => (found.length > FOUND_SHOWN ? `${found.slice(0, FOUND_SHOWN).join(', ')}, … (${found.length} in all)` : found.join(', '));
+export const mappedColumnMissing = (key: string, value: string, found: readonly string[], closest: string | undefined) =>
+  `dataset.columns.${key} is '${value}', but the manifest has no such column; found: ${columnList(found)}; ${
+    closest === undefined ? `name one of these, or remove dataset.columns.${key}` : `did you mean '${closest}'?`
+  }`;
+export const jsonReadAsJsonl = (file: string) =>
+  `${file} is read as JSONL (its first line is a JSON object); set dataset.format to "jsonl" to say so, or to "csv" if it is not`;
+export const jsonArrayManifest = (file: string) =>
+  `${file} holds a JSON array; a manifest is CSV or JSONL (one object per line): write one object per line, or set dataset.format`;
+export const classTooSmall = (counts: string, minimum: number, unrecognised: readonly string[]) =>
+  `too few usable rows to train on (${counts}): each class needs at least ${minimum} (2 on each side of the split)${
+    unrecognised.length ? `; unrecognised sold values: ${unrecognised.join('; ')}` : "; the data-quality page or 'study check-data' lists why rows were left out"
+  }`;
+export const sideTooSmall = (side: string, counts: string, minimum: number) =>
+  `the ${side} side of the split has too few usable rows (${counts}): each class needs at least ${minimum} there; add listings of the smaller class, or give more sellers to that side (dataset.validation_fraction, dataset.test_fraction)`;
+export const unrecognisedLabel = (count: number, value: string) => `${count} row${count === 1 ? ' has' : 's have'} '${value}': map it under dataset.label_values`;
+export const unrecognisedLabelsMore = (values: number, rows: number) => `and ${values} more unrecognised values in ${rows} rows ('study check-data --json' lists them all)`;
 export const csvUnterminated = (line: number) => `unterminated quoted field (the record starts on line ${line}); close the quote or double it ("") inside the field`;
 export const noUsableRow = (rows: number, summary: string) => `no usable row among ${rows}${summary ? ` (${summary})` : ''}; the data-quality page or 'study check-data' lists why each was left out`;
 export const predictionsNoColumn = (found: readonly string[]) => `no 'y_true' column (found: ${found.join(', ')})`;
@@ -75,6 +99,8 @@ export const problem = {
   duplicateId: (id: string) => `id ${quote(id)} appeared on an earlier line; the first is kept`,
   duplicateImage: (image: string, line: number, id: string) => `the same bytes as ${quote(image)} (line ${line}, id ${quote(id)}); the smallest id (natural order) is kept`,
   extraFields: (fields: number, header: number) => `${fields} fields where the header has ${header}`,
+  badPrice: (column: string, value: string, decimal: string) =>
+    `'${column}' is ${quote(value)}: not a price with ${decimal === ',' ? 'a comma' : 'a point'} (${decimal}) as the decimal mark; the row is kept without a price (set dataset.decimal if the column uses the other mark)`,
   emptyPath: () => 'the image path is empty',
   nulByte: () => 'the path contains a NUL byte',
   absolutePath: (raw: string) => `absolute path ${quote(raw)}: paths must be relative to the images root`,

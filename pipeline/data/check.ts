@@ -1,15 +1,17 @@
 /**
  * Validates a manifest and its photos: every row either becomes a usable listing or a
- * problem with its line and reason. Row problems never stop the run; file problems (no
- * manifest, no required column, no usable row) do, with a message naming the file.
+ * problem with its line and reason (a bad_price row is both: kept, without a price). Row
+ * problems never stop the run; file problems (no manifest, no required column, a mapped
+ * column the manifest lacks, a class too small to train on) do, with a message naming the file.
  */
 import { realpath } from 'node:fs/promises';
 import { FileError } from '../core/errors.ts';
 import { mapOrdered } from '../core/concurrency.ts';
 import type { Logger } from '../core/effects.ts';
-import type { ColumnMap, ColumnName } from '../core/config-types.ts';
+import type { ColumnMap, ColumnName, DelimiterSetting, LabelValues } from '../core/config-types.ts';
 import { readManifest, type ManifestRecord } from './manifest.ts';
-import { ACCEPTED_LABELS, CLASSES, parseLabel, type ClassName } from './labels.ts';
+import { CLASSES, labelVocabulary, type ClassName } from './labels.ts';
+import { detectDecimal, parsePrice, type DecimalMark } from './price.ts';
 import { resolveImagePath } from './image-path.ts';
 import { inspectImage } from './inspect-image.ts';
 import { findNearDuplicates } from './perceptual-hash.ts';
@@ -21,6 +23,12 @@ export interface CheckOptions {
   images: string;
   format: 'auto' | 'csv' | 'jsonl';
   columns: ColumnMap;
+  /** CSV separator (default auto). */
+  delimiter?: DelimiterSetting;
+  /** Decimal mark of the price column (default auto). */
+  decimal?: 'auto' | DecimalMark;
+  /** `dataset.label_values` (default: the built-in vocabulary). */
+  labelValues?: LabelValues | null;
   maxPixels: number;
   nearDuplicateDistance: number;
   concurrency: number;
@@ -34,6 +42,14 @@ export interface CheckResult {
   problems: Problem[];
   near_duplicates: NearDuplicate[];
   listings: Listing[];
+  /** Values of the sold column outside the vocabulary, most frequent first (first spelling seen). */
+  unrecognised_labels: { value: string; count: number }[];
+  /** The column listings were grouped by for the split, or null when no row had one (split by listing). */
+  grouped_by: string | null;
+  /** The decimal mark prices were read with. */
+  decimal: DecimalMark;
+  /** Where requireUsable reports the unrecognised label values. */
+  logger: Logger;
 }
 
 const META_COLUMNS: ColumnName[] = ['title', 'brand', 'category', 'currency', 'created_at', 'sold_at'];
@@ -48,16 +64,20 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
   } catch {
     throw new FileError(options.images, msg.imagesFolderMissing());
   }
+  const vocabulary = labelVocabulary(options.labelValues);
+  const unrecognised = new Map<string, { value: string; count: number }>();
   const seenIds = new Set<string>();
   const seenBytes = new Map<string, { listing: Listing; index: number }>();
   const problems: Problem[] = [];
   const listings: Listing[] = [];
+  const rawPrices = new Map<Listing, string>();
+  const grouped = new WeakSet<Listing>();
   let rows = 0;
   const progress = logger.progress('checking photos', 0);
 
   // Cheap, order-dependent checks happen here, in manifest order; the photo is opened later.
   async function* screened(): AsyncGenerator<Pending> {
-    for await (const record of readManifest(options.manifest, options.format, columns)) {
+    for await (const record of readManifest(options.manifest, { format: options.format, columns, delimiter: options.delimiter, logger })) {
       rows++;
       const f = record.fields;
       const id = (f[columns.id] ?? '').trim();
@@ -71,10 +91,16 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
         yield problem('bad_row', msg.problem.emptyId(columns.id));
         continue;
       }
-      const label = parseLabel(f[columns.sold]);
+      const label = vocabulary.parse(f[columns.sold]);
       if (!label) {
         const value = f[columns.sold];
-        yield problem('bad_label', msg.problem.badLabel(columns.sold, value, ACCEPTED_LABELS));
+        if (value !== undefined) {
+          const key = value.trim().toLowerCase();
+          const entry = unrecognised.get(key) ?? { value: value.trim(), count: 0 };
+          entry.count++;
+          unrecognised.set(key, entry);
+        }
+        yield problem('bad_label', msg.problem.badLabel(columns.sold, value, vocabulary.accepted));
         continue;
       }
       if (seenIds.has(id)) {
@@ -112,6 +138,8 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     // Photos with the same bytes: the listing with the smallest id is kept, whatever the
     // manifest's order, so a shuffled manifest gives the same split.
     const listing = toListing(pending.record, id, image, pending.label!, result, columns);
+    rawPrices.set(listing, f[columns.price] ?? '');
+    if ((f[columns.group] ?? '').trim() !== '') grouped.add(listing);
     const earlier = seenBytes.get(result.sha256);
     if (earlier) {
       const [kept, dropped] = compareIds(earlier.listing.id, id) <= 0 ? [earlier.listing, listing] : [listing, earlier.listing];
@@ -126,6 +154,15 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     listings.push(listing);
   }
   progress.done();
+  // Prices last: "auto" decides the decimal mark over the whole column.
+  const decimal = options.decimal && options.decimal !== 'auto' ? options.decimal : detectDecimal(listings.map((l) => rawPrices.get(l) ?? ''));
+  for (const listing of listings) {
+    const raw = rawPrices.get(listing) ?? '';
+    const price = parsePrice(raw, decimal);
+    if (price === undefined) continue;
+    if (Number.isFinite(price)) listing.price = price;
+    else problems.push({ line: listing.line, id: listing.id, image: listing.image, reason: 'bad_price', detail: msg.problem.badPrice(columns.price, raw, decimal) });
+  }
   problems.sort((a, b) => a.line - b.line);
 
   const pairs = findNearDuplicates(listings.map((l) => BigInt(`0x${l.phash}`)), options.nearDuplicateDistance);
@@ -137,7 +174,9 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     distance,
   }));
   const by_label = Object.fromEntries(CLASSES.map((c) => [c, listings.filter((l) => l.label === c).length])) as Record<ClassName, number>;
-  return { rows, usable: listings.length, by_label, problems, near_duplicates, listings };
+  const unrecognised_labels = [...unrecognised.values()].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const grouped_by = listings.some((l) => grouped.has(l)) ? columns.group : null;
+  return { rows, usable: listings.length, by_label, problems, near_duplicates, listings, unrecognised_labels, grouped_by, decimal, logger };
 }
 
 /** Ids in natural order (r9 before r10), then by code units, so every tie is broken. */
@@ -164,8 +203,6 @@ function toListing(record: ManifestRecord, id: string, image: string, label: Cla
     const value = f[columns[column]];
     if (value !== undefined && value !== '') listing[column as 'title'] = value;
   }
-  const price = Number.parseFloat(f[columns.price] ?? '');
-  if (Number.isFinite(price)) listing.price = price;
   const known = new Set(Object.values(columns));
   for (const [key, value] of Object.entries(f)) if (!known.has(key)) listing.extra[key] = value;
   return listing;
@@ -179,15 +216,40 @@ export function checkReport(result: CheckResult) {
     by_label: result.by_label,
     problems: result.problems,
     near_duplicates: result.near_duplicates,
+    unrecognised_labels: result.unrecognised_labels,
   };
 }
 
-/** Stops with a file-level error when nothing is usable. */
-export function requireUsable(result: CheckResult, manifest: string): void {
-  if (result.usable === 0) {
+/** Each class needs this many usable rows on each side of the split (train, validation, test when held out). */
+export const MIN_PER_CLASS_PER_SIDE = 2;
+const UNRECOGNISED_SHOWN = 10;
+
+/** One line per unrecognised label value ("143 rows have 'AVAILABLE': map it under dataset.label_values"). */
+export function unrecognisedLabelLines(result: Pick<CheckResult, 'unrecognised_labels'>): string[] {
+  const shown = result.unrecognised_labels.slice(0, UNRECOGNISED_SHOWN).map((u) => msg.unrecognisedLabel(u.count, u.value));
+  const rest = result.unrecognised_labels.slice(UNRECOGNISED_SHOWN);
+  if (rest.length) shown.push(msg.unrecognisedLabelsMore(rest.length, rest.reduce((n, u) => n + u.count, 0)));
+  return shown;
+}
+
+/**
+ * Stops with a file-level error when nothing is usable, or when a class has fewer usable rows
+ * than MIN_PER_CLASS_PER_SIDE for each of `sides` sides of the split (naming the counts and the
+ * unrecognised label values); otherwise ends the check's output with one warning per
+ * unrecognised label value.
+ */
+export function requireUsable(result: CheckResult, manifest: string, sides = 2): void {
+  const unrecognised = unrecognisedLabelLines(result);
+  if (result.usable === 0 && unrecognised.length === 0) {
     const counts = new Map<string, number>();
     for (const p of result.problems) counts.set(p.reason, (counts.get(p.reason) ?? 0) + 1);
     const summary = [...counts].map(([r, n]) => `${n} ${r}`).join(', ');
     throw new FileError(manifest, msg.noUsableRow(result.rows, summary));
   }
+  const minimum = MIN_PER_CLASS_PER_SIDE * sides;
+  if (CLASSES.some((c) => result.by_label[c] < minimum)) {
+    const counts = CLASSES.map((c) => `${c} ${result.by_label[c]}`).join(', ');
+    throw new FileError(manifest, msg.classTooSmall(counts, minimum, unrecognised));
+  }
+  for (const line of unrecognised) result.logger.warn(line);
 }

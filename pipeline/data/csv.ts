@@ -1,7 +1,7 @@
 /**
  * A streaming RFC 4180 reader that knows the line each record starts on (header = line 1),
  * which manifest messages must name. Handles a UTF-8 BOM, CRLF / LF / CR line breaks, quoted
- * fields with embedded commas, quotes ("") and line breaks, and blank lines (skipped).
+ * fields with embedded separators (',' by default; ';', tab, '|' when asked), quotes ("") and line breaks, and blank lines (skipped).
  * csv-parse was tried first: its `info.lines` counts a CRLF inside a quoted field twice and
  * reports the line a record ends on, so line numbers drifted after such a record.
  */
@@ -18,7 +18,29 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-export async function* readCsvRecords(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<CsvRecord> {
+/** The field separators `dataset.delimiter` "auto" chooses from, in the order ties are broken. */
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** Each candidate separator's count in a header line, outside quotes. */
+export function delimiterCounts(header: string): Map<string, number> {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let inQuotes = false;
+  for (const c of header) {
+    if (c === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+  }
+  return counts;
+}
+
+/** The separator a header line uses most often outside quotes; ',' when it holds none. */
+export function detectDelimiter(header: string): string {
+  let best: string = ',';
+  let most = 0;
+  for (const [d, n] of delimiterCounts(header)) if (n > most) [best, most] = [d, n];
+  return best;
+}
+
+export async function* readCsvRecords(chunks: AsyncIterable<string | Buffer>, delimiter = ','): AsyncGenerator<CsvRecord> {
   let line = 1;
   let recordLine = 1;
   let fields: string[] = [];
@@ -70,7 +92,7 @@ export async function* readCsvRecords(chunks: AsyncIterable<string | Buffer>): A
           continue;
         }
       }
-      if (c === ',') {
+      if (c === delimiter) {
         recordStarted = true;
         endField();
       } else if (c === '\r' || c === '\n') {

@@ -1,14 +1,18 @@
 /**
  * Streams a manifest (CSV or JSONL) as records with their line numbers: a 500,000-row file is
  * never read as one string. Field names are mapped through the config's `dataset.columns`.
+ * Before the first record is handed on, the header (CSV) or the first object's keys (JSONL)
+ * are checked: every required column, and every column `dataset.columns` maps to a name of
+ * its own, must be there, so a misspelt mapping stops the run before any photo is read.
  */
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { FileError } from '../core/errors.ts';
-import type { ColumnMap, ColumnName } from '../core/config-types.ts';
-import { CsvSyntaxError, readCsvRecords } from './csv.ts';
+import type { ColumnMap, ColumnName, DelimiterSetting } from '../core/config-types.ts';
+import type { Logger } from '../core/effects.ts';
+import { CsvSyntaxError, DELIMITERS, delimiterCounts, detectDelimiter, readCsvRecords } from './csv.ts';
 import * as msg from '../core/messages.ts';
 
 export const REQUIRED_COLUMNS = ['id', 'image', 'sold'] as const satisfies readonly ColumnName[];
@@ -22,35 +26,128 @@ export interface ManifestRecord {
   malformed?: string;
 }
 
+export interface ManifestOptions {
+  format: 'auto' | 'csv' | 'jsonl';
+  columns: ColumnMap;
+  delimiter?: DelimiterSetting;
+  logger?: Logger;
+}
+
 export function manifestFormat(path: string, format: 'auto' | 'csv' | 'jsonl'): 'csv' | 'jsonl' {
   if (format !== 'auto') return format;
   return ['.jsonl', '.ndjson'].includes(extname(path).toLowerCase()) ? 'jsonl' : 'csv';
 }
 
-export async function* readManifest(path: string, format: 'auto' | 'csv' | 'jsonl', columns: ColumnMap): AsyncGenerator<ManifestRecord> {
+/** The first 64 KiB of the file as text, without a BOM. */
+async function head(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(65536);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return new TextDecoder('utf-8').decode(buffer.subarray(0, bytesRead)).replace(/^\ufeff/, '');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The format to read: by extension, and a `.json` file by its first line (an object: JSONL). */
+async function chooseFormat(path: string, format: 'auto' | 'csv' | 'jsonl', logger: Logger | undefined): Promise<'csv' | 'jsonl'> {
+  const byExtension = manifestFormat(path, format);
+  if (format !== 'auto' || extname(path).toLowerCase() !== '.json') return byExtension;
+  const first = (await head(path)).split(/\r\n|\r|\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+  if (first.startsWith('[')) throw new FileError(path, msg.jsonArrayManifest(basename(path)));
+  try {
+    const value: unknown = JSON.parse(first);
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      logger?.warn(msg.jsonReadAsJsonl(basename(path)));
+      return 'jsonl';
+    }
+  } catch {
+    // not JSON: read as CSV, whose header check says what is wrong
+  }
+  return 'csv';
+}
+
+const DELIMITER_OF: Record<DelimiterSetting, string | undefined> = { auto: undefined, ',': ',', ';': ';', tab: '\t', pipe: '|' };
+const SETTING_OF: Record<string, string> = { ',': ',', ';': ';', '\t': 'tab', '|': 'pipe' };
+const delimiterName = (d: string) => (d === '\t' ? 'tabs' : `'${d}'`);
+
+export async function* readManifest(path: string, options: ManifestOptions): AsyncGenerator<ManifestRecord> {
   try {
     await access(path);
   } catch {
     throw new FileError(path, msg.fileNotFound('manifest'));
   }
-  if (manifestFormat(path, format) === 'jsonl') yield* readJsonl(path);
-  else yield* readCsv(path, columns);
+  if ((await chooseFormat(path, options.format, options.logger)) === 'jsonl') yield* readJsonl(path, options);
+  else yield* readCsv(path, options);
 }
 
-async function* readCsv(path: string, columns: ColumnMap): AsyncGenerator<ManifestRecord> {
+/** Edit distance of two strings (Levenshtein). */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The found column most like `name`: one containing the other (seller / seller_id), else one
+ * sharing a word (price_usd / price_eur), else one within a few edits.
+ */
+export function closestColumn(name: string, found: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  const n = norm(name);
+  const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3);
+  const nameWords = new Set(words(name));
+  if (n === '') return undefined;
+  let best: { column: string; score: number } | undefined;
+  for (const column of found) {
+    const c = norm(column);
+    if (c === '') continue;
+    const contains = c.includes(n) || n.includes(c);
+    const edits = distance(n, c);
+    const sharesWord = words(column).some((w) => nameWords.has(w));
+    const score = contains ? Math.abs(c.length - n.length) / 100 : sharesWord ? 1 + edits / 100 : edits + 1;
+    if (!contains && !sharesWord && edits > Math.max(2, Math.floor(n.length / 3))) continue;
+    if (!best || score < best.score) best = { column, score };
+  }
+  return best?.column;
+}
+
+/**
+ * Every column `dataset.columns` names must exist. A key counts when it maps to a name other
+ * than its own (the default): an optional column left at its default may be absent.
+ */
+export function checkMappedColumns(path: string, found: readonly string[], columns: ColumnMap, line?: number): void {
+  for (const [key, value] of Object.entries(columns) as [ColumnName, string][]) {
+    if ((REQUIRED_COLUMNS as readonly string[]).includes(key) || value === key || found.includes(value)) continue;
+    throw new FileError(path, msg.mappedColumnMissing(key, value, found, closestColumn(value, found)), line);
+  }
+}
+
+async function* readCsv(path: string, options: ManifestOptions): AsyncGenerator<ManifestRecord> {
+  const { columns } = options;
+  const firstLine = (await head(path)).split(/\r\n|\r|\n/)[0] ?? '';
+  const delimiter = DELIMITER_OF[options.delimiter ?? 'auto'] ?? detectDelimiter(firstLine);
   let header: string[] | undefined;
   try {
-    for await (const record of readCsvRecords(createReadStream(path))) {
+    for await (const record of readCsvRecords(createReadStream(path), delimiter)) {
       if (!header) {
         header = record.fields.map((f) => f.trim());
         const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(columns[c]));
         if (missing.length > 0) {
+          const counts = delimiterCounts(firstLine);
+          const others = DELIMITERS.filter((d) => d !== delimiter && counts.get(d)! > 0).map((d) => SETTING_OF[d]!);
           throw new FileError(
             path,
-            msg.manifestColumnsMissing(missing.map((c) => `'${columns[c]}'${columns[c] !== c ? ` (${c})` : ''}`), header),
+            msg.manifestColumnsMissing(missing.map((c) => `'${columns[c]}'${columns[c] !== c ? ` (${c})` : ''}`), header, delimiterName(delimiter), others),
             1,
           );
         }
+        checkMappedColumns(path, header, columns, 1);
         continue;
       }
       const fields: Record<string, string> = {};
@@ -69,9 +166,10 @@ async function* readCsv(path: string, columns: ColumnMap): AsyncGenerator<Manife
   if (!header) throw new FileError(path, msg.manifestEmpty());
 }
 
-async function* readJsonl(path: string): AsyncGenerator<ManifestRecord> {
+async function* readJsonl(path: string, options: ManifestOptions): AsyncGenerator<ManifestRecord> {
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
+  let checked = false;
   try {
     for await (const text of lines) {
       line++;
@@ -90,9 +188,14 @@ async function* readJsonl(path: string): AsyncGenerator<ManifestRecord> {
       }
       const fields: Record<string, string> = {};
       for (const [key, v] of Object.entries(value)) fields[key] = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (!checked) {
+        checked = true;
+        checkMappedColumns(path, Object.keys(fields), options.columns, line);
+      }
       yield { line, fields };
     }
   } catch (error) {
+    if (error instanceof FileError) throw error;
     throw new FileError(path, msg.cannotRead((error as Error).message, 'the manifest'), line || undefined);
   }
 }

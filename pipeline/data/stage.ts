@@ -6,8 +6,9 @@
 import { basename, join, relative } from 'node:path';
 import type { StageDefinition } from '../stages.ts';
 import { stageFile } from '../stage-files.ts';
-import { checkData, requireUsable } from './check.ts';
-import { splitListings } from './split.ts';
+import { checkData, MIN_PER_CLASS_PER_SIDE, requireUsable } from './check.ts';
+import { SIDES, splitListings } from './split.ts';
+import { CLASSES } from './labels.ts';
 import { summariseDataset } from './summary.ts';
 import { StudyError } from '../core/errors.ts';
 import * as msg from '../core/messages.ts';
@@ -17,7 +18,7 @@ export const DATASET_SCHEMA = 1;
 export const datasetStage: StageDefinition = {
   name: 'dataset',
   doc: { reads: 'the manifest and the photos', writes: '`_data/dataset.json` (data quality, split), `.cache/dataset/split.json`' },
-  version: 6,
+  version: 7,
   // Concurrency changes speed, not results: it is not part of the fingerprint.
   config: (c) => ({ seed: c.seed, dataset: c.dataset }),
   tuning: ['preprocess.concurrency'],
@@ -30,12 +31,15 @@ export const datasetStage: StageDefinition = {
       images: loaded.resolved.images,
       format: d.format,
       columns: d.columns,
+      delimiter: d.delimiter,
+      decimal: d.decimal,
+      labelValues: d.label_values,
       maxPixels: d.max_pixels,
       nearDuplicateDistance: d.near_duplicate_distance,
       concurrency: config.preprocess.concurrency,
       logger: ctx.logger,
     });
-    requireUsable(check, loaded.resolved.manifest);
+    requireUsable(check, loaded.resolved.manifest, d.test_per_class > 0 ? 3 : 2);
     if (d.test_per_class > 0 && d.validation_fraction + d.test_fraction >= 1) {
       throw new StudyError(msg.testFractionTooLarge(d.validation_fraction, d.test_fraction));
     }
@@ -46,8 +50,16 @@ export const datasetStage: StageDefinition = {
       perClass: { train: d.train_per_class, validation: d.validation_per_class, test: d.test_per_class },
     });
     if (d.test_per_class > 0 && split.test.length === 0) throw new StudyError(msg.testSetEmpty(d.test_per_class, d.test_fraction, split.groups.test));
+    for (const side of SIDES) {
+      if (side === 'test' && d.test_per_class === 0) continue;
+      const available = split.available[side];
+      if (CLASSES.some((c) => available[c] < MIN_PER_CLASS_PER_SIDE)) {
+        throw new StudyError(msg.sideTooSmall(side, CLASSES.map((c) => `${c} ${available[c]}`).join(', '), MIN_PER_CLASS_PER_SIDE));
+      }
+    }
     for (const warning of split.warnings) ctx.logger.warn(warning);
-    if (check.problems.length) ctx.logger.warn(msg.rowsExcluded(check.problems.length));
+    const excluded = check.problems.filter((p) => p.reason !== 'bad_price').length;
+    if (excluded) ctx.logger.warn(msg.rowsExcluded(excluded));
     const rel = relative(loaded.root, loaded.resolved.manifest);
     const summary = summariseDataset(check, split, {
       manifest: rel.startsWith('..') ? basename(loaded.resolved.manifest) : rel,

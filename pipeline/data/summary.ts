@@ -1,12 +1,12 @@
 /** Turns a check and a split into `_data/dataset.json` (pure). */
 import type { DatasetData } from '../contracts.ts';
-import type { CheckResult } from './check.ts';
+import { unrecognisedLabelLines, type CheckResult } from './check.ts';
 import { CLASSES } from './labels.ts';
 import type { SplitResult } from './split.ts';
 import type { Listing, ProblemReason } from './types.ts';
 import { withoutMachinePaths } from '../core/public-text.ts';
 
-const REASONS: ProblemReason[] = ['missing', 'unreadable', 'not_an_image', 'too_large', 'outside_root', 'bad_label', 'duplicate_id', 'duplicate_image', 'bad_row'];
+const REASONS: ProblemReason[] = ['missing', 'unreadable', 'not_an_image', 'too_large', 'outside_root', 'bad_label', 'duplicate_id', 'duplicate_image', 'bad_row', 'bad_price'];
 const PROBLEMS_SHOWN = 200;
 const TOP = 25;
 
@@ -47,7 +47,8 @@ export function summariseDataset(
     manifest: options.manifest,
     rows: check.rows,
     usable: check.usable,
-    excluded: check.problems.length,
+    // bad_price rows are reported but kept: they are not left out.
+    excluded: check.problems.filter((p) => p.reason !== 'bad_price').length,
     by_label: check.by_label,
     problem_counts,
     // A manifest may name absolute paths (they are refused as outside_root): shown relative.
@@ -61,6 +62,7 @@ export function summariseDataset(
       requested_per_class: options.requested,
       per_class: split.per_class,
       sizes: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+      grouped_by: check.grouped_by,
       leaks_removed: split.leaks_removed.length,
       warnings: split.warnings,
     },
@@ -72,5 +74,7 @@ export function summariseDataset(
       ? { median: quantile(prices, 0.5), p25: quantile(prices, 0.25), p75: quantile(prices, 0.75), currency: currencies.size === 1 ? [...currencies][0]! : null, count: prices.length }
       : null,
     sold_rate: check.usable ? check.by_label.sold / check.usable : 0,
+    unrecognised_labels: check.unrecognised_labels,
+    unrecognised_lines: unrecognisedLabelLines(check),
   };
 }

@@ -2,9 +2,11 @@ import type { ClassName } from './labels.ts';
 
 export type ProblemReason =
   | 'missing' | 'unreadable' | 'not_an_image' | 'too_large' | 'outside_root'
-  | 'bad_label' | 'duplicate_id' | 'duplicate_image' | 'bad_row';
+  | 'bad_label' | 'duplicate_id' | 'duplicate_image' | 'bad_row'
+  /** The price does not parse: the row is kept for training, without a price. */
+  | 'bad_price';
 
-/** A manifest row that was left out, and why (DESIGN.md's check-data contract). */
+/** A manifest row that was left out (or, for bad_price, kept without a price), and why (DESIGN.md's check-data contract). */
 export interface Problem {
   line: number;
   id: string;

@@ -82,7 +82,7 @@ function studyParagraph(inputs: InterpretationInputs): string {
   const caveat = inputs.simulated
     ? ' Its sale labels are simulated with a planted signal, so its results show that the pipeline finds such a signal, not that real photos carry one.'
     : '';
-  return `The published study reported an accuracy of ${f2(study.accuracy)} and a macro F1 of ${f2(study.f1_macro)} on ${study.validation_images.toLocaleString('en-US')} balanced validation photos, where guessing scores 0.50, and concluded that ${study.conclusion}.${clip} ${ours}${caveat}`;
+  return `The published study reported an accuracy of ${f2(study.accuracy)} and a macro F1 of ${f2(study.f1_macro)} on ${study.validation_images.toLocaleString('en-US')} balanced validation photos, where guessing scores an accuracy of 0.50, and concluded that ${study.conclusion}.${clip} ${ours}${caveat}`;
 }
 
 export function interpret(inputs: InterpretationInputs): string[] {

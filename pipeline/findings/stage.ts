@@ -33,7 +33,7 @@ export const findingsStage: StageDefinition = {
     reads: "evaluate's, baselines', Grad-CAM's and the clusterings' data, `_data/study_reference.json`",
     writes: "`_data/findings.json`: each claim's numbers, the verdict its rule decides and its sentence; the Interpretation's paragraphs",
   },
-  version: 1,
+  version: 2,
   after: ['dataset', 'evaluate', 'baselines', 'gradcam', 'cluster-resnet', 'cluster-clip'],
   config: (c) => ({ seed: c.seed, simulated: c.dataset.simulated_labels, simulation: c.dataset.simulation }),
   inputs: (loaded) => [studyReferencePath(loaded)],

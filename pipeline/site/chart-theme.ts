@@ -12,7 +12,8 @@ export const chartConfig = {
   range: { category: CATEGORY_COLOURS },
   // At least 12 px beside 16 px body text: a chart's words are read like the text around it.
   axis: { labelFontSize: 12, titleFontSize: 13 },
-  legend: { labelFontSize: 12, titleFontSize: 13 },
+  // Below the plot, a legend takes height, not width: the plot keeps the column on a phone.
+  legend: { labelFontSize: 12, titleFontSize: 13, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 220 },
   header: { labelFontSize: 12, titleFontSize: 13 },
   text: { fontSize: 12 },
   title: { fontSize: 14 },
