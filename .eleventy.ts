@@ -16,7 +16,7 @@ import { vendorScripts } from './pipeline/site/vendor.ts';
 type EleventyConfig = any;
 
 export default async function (eleventyConfig: EleventyConfig) {
-  const loaded = await loadConfig(process.env.STUDY_CONFIG ?? 'study.config.json');
+  const loaded = await loadConfig(process.env.STUDY_CONFIG ?? 'study.config.json', { cwd: process.env.STUDY_PROJECT });
   const cwd = process.cwd();
   // Code and its own assets live beside this file; the study (content, data, outputs) lives
   // where its config file is.

@@ -3,7 +3,7 @@
  * calls the stage or library function that does the work.
  */
 import type { Logger } from './core/effects.ts';
-import { defaultConfig, loadConfig } from './core/config.ts';
+import { assertStudyPaths, defaultConfig, loadConfig } from './core/config.ts';
 import { FileError, StudyError } from './core/errors.ts';
 import { enumOption, integerOption, numberOption, UsageError } from './core/options.ts';
 import { engineOption, fileList, photoCommandInputs, readJson, readNumberRows, requireOption, versions } from './command-inputs.ts';
@@ -50,7 +50,12 @@ export const commands: Record<string, Command> = {
       'no-pipeline': { type: 'boolean', description: 'build the site only, from the _data already there' },
     },
     async run({ values, logger }) {
-      const loaded = await loadConfig((values.config as string) ?? 'study.config.json');
+      // With a site to build, the project may be the folder study runs in (a config kept beside the
+      // data elsewhere), and its content folder is checked before the first stage runs.
+      const withSite = !values['no-site'];
+      const loaded = await loadConfig((values.config as string) ?? 'study.config.json', withSite ? { cwd: process.cwd() } : {});
+      // Every input the pipeline reads, and the content folder when a site is built, before any stage.
+      assertStudyPaths(loaded, { inputs: !values['no-pipeline'], content: withSite });
       const started = performance.now();
       let stages: Awaited<ReturnType<typeof runStages>> = [];
       if (!values['no-pipeline']) {

@@ -128,6 +128,8 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
   if (options.only && !ordered.some((s) => s.name === options.only)) {
     throw new UsageError(msg.noSuchStage(options.only, ordered.map((s) => s.name)));
   }
+  // The study's own graph reads the manifest, the photos and the weights, and the site needs
+  // the content folder: a missing one fails here, before any stage runs or any output is written.
   const recordsDir = join(loaded.resolved.cache, 'stages');
   const release = await acquireLock(loaded.resolved.cache);
   try {
@@ -196,7 +198,7 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     const reads = new Set<string>();
     // What the stage logs is kept in its notes: run.json's build log (Methods shows it).
     const log: string[] = [];
-    const context = createContext(stage, options.strictConfig ? auditedConfig(loaded, reads) : loaded, fingerprint, keepingLog(options.logger, log, loaded.root), staged);
+    const context = createContext(stage, options.strictConfig ? auditedConfig(loaded, reads) : loaded, fingerprint, keepingLog(options.logger, log, [loaded.root, loaded.base]), staged);
     try {
       await stage.run(context);
       context.notes.log = log;
@@ -249,8 +251,8 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
 }
 
 /** `logger`, also keeping each line it is given in `lines` (machine folders made relative, publishable); progress keeps its last line. */
-function keepingLog(logger: Logger, lines: string[], root: string): Logger {
-  const keep = (line: string) => void lines.push(withoutMachinePaths(line, root));
+function keepingLog(logger: Logger, lines: string[], roots: readonly string[]): Logger {
+  const keep = (line: string) => void lines.push(withoutMachinePaths(line, roots));
   return {
     info(message) {
       keep(message);

@@ -2,7 +2,7 @@
 export interface StudyConfig {
   title: string;
   seed: number;
-  paths: { content: string; data: string; cache: string; assets: string; site: string };
+  paths: { project: string | null; content: string; data: string; cache: string; assets: string; site: string };
   dataset: DatasetConfig;
   preprocess: PreprocessConfig;
   augment: AugmentConfig;
@@ -130,8 +130,14 @@ export interface SiteConfig {
 /** A loaded config with the absolute locations it resolved to. */
 export interface LoadedConfig {
   file: string;
-  /** The project folder: the config file's folder. Nothing is written outside it. */
+  /**
+   * The project folder: paths.project when set; else the config file's folder when it holds
+   * paths.content; else the current folder when it holds paths.content; else the config file's
+   * folder. The content is read from it and nothing is written outside it.
+   */
   root: string;
+  /** The config file's folder: relative input paths (manifest, images, weights, a local CLIP model) resolve against it. */
+  base: string;
   config: StudyConfig;
   resolved: {
     manifest: string;

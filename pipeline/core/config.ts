@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ let validator: ValidateFunction | undefined;
 async function getValidator(): Promise<ValidateFunction> {
   if (!validator) {
     const schema = JSON.parse(await readFile(schemaPath, 'utf8'));
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
     validator = ajv.compile(schema);
   }
   return validator;
@@ -26,11 +27,48 @@ function keyOf(error: ErrorObject): string {
   return path.join('.') || '(top level)';
 }
 
+/** Edits between two words, a swap of neighbours counting as one (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The known key a misspelt one most likely meant: the fewest edits (compared in lower case,
+ * `-` as `_`), at most a third of its length (at least 1, so `colum` -> `columns` is 2 of 5 and
+ * too far only when the name is short); a tie gives no guess.
+ */
+export function closestKey(name: string, known: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/-/g, '_');
+  const n = norm(name);
+  const limit = Math.max(1, Math.floor(n.length / 3));
+  let best: { key: string; edits: number; tie: boolean } | undefined;
+  for (const key of known) {
+    const edits = editDistance(n, norm(key));
+    if (edits > limit) continue;
+    if (!best || edits < best.edits) best = { key, edits, tie: false };
+    else if (edits === best.edits) best.tie = true;
+  }
+  return best && !best.tie ? best.key : undefined;
+}
+
 function describe(error: ErrorObject): string {
   const key = keyOf(error);
   switch (error.keyword) {
-    case 'additionalProperties':
-      return `unknown key '${key}'`;
+    case 'additionalProperties': {
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const near = closestKey(String(error.params.additionalProperty), known);
+      const prefix = key.slice(0, key.length - String(error.params.additionalProperty).length);
+      return near === undefined ? msg.unknownConfigKeyChoices(key, known) : msg.unknownConfigKey(key, prefix + near);
+    }
     case 'type':
       return `'${key}' must be ${error.params.type}`;
     case 'enum':
@@ -70,7 +108,11 @@ export function resolveInside(root: string, path: string, key: string): string {
   return absolute;
 }
 
-export async function loadConfig(file = 'study.config.json'): Promise<LoadedConfig> {
+/**
+ * `cwd`: a folder taken as the project when the config's own folder holds no content (`study
+ * build` passes the folder it runs in when it builds the site; without it, no fallback).
+ */
+export async function loadConfig(file = 'study.config.json', options: { cwd?: string } = {}): Promise<LoadedConfig> {
   const path = resolve(file);
   let text: string;
   try {
@@ -85,19 +127,46 @@ export async function loadConfig(file = 'study.config.json'): Promise<LoadedConf
     throw new FileError(file, msg.notJson((cause as Error).message), undefined, cause);
   }
   const config = await validateConfig(raw, file);
-  return resolveConfig(config, path);
+  return resolveConfig(config, path, { cwd: options.cwd });
 }
 
-export function resolveConfig(config: StudyConfig, file: string): LoadedConfig {
-  const root = dirname(file);
+const isFolder = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The project folder (see LoadedConfig.root): paths.project when set (relative to the config's
+ * folder); else the config's folder when it holds paths.content; else `cwd` (given by
+ * loadConfig: the folder `study` runs in) when it holds paths.content; else the config's folder,
+ * and checkStudyPaths says what is missing.
+ */
+export function projectFolder(config: StudyConfig, base: string, cwd?: string): string {
+  if (config.paths.project !== null) return resolve(base, config.paths.project);
+  if (isFolder(resolve(base, config.paths.content))) return base;
+  if (cwd !== undefined && isFolder(resolve(cwd, config.paths.content))) return resolve(cwd);
+  return base;
+}
+
+/**
+ * Inputs (manifest, images, weights, a local CLIP model) resolve against the config file's
+ * folder; the content and every output against the project folder, outputs never leaving it.
+ */
+export function resolveConfig(config: StudyConfig, file: string, options: { cwd?: string } = {}): LoadedConfig {
+  const base = dirname(resolve(file));
+  const root = projectFolder(config, base, options.cwd);
   return {
     file,
     root,
+    base,
     config,
     resolved: {
       // Inputs may live anywhere the user keeps their data.
-      manifest: resolve(root, config.dataset.manifest),
-      images: resolve(root, config.dataset.images),
+      manifest: resolve(base, config.dataset.manifest),
+      images: resolve(base, config.dataset.images),
       content: resolve(root, config.paths.content),
       // Outputs never leave the project.
       data: resolveInside(root, config.paths.data, 'paths.data'),
@@ -106,4 +175,33 @@ export function resolveConfig(config: StudyConfig, file: string): LoadedConfig {
       site: resolveInside(root, config.paths.site, 'paths.site'),
     },
   };
+}
+
+/** A configured clip.model that names a local folder rather than a hub id. */
+const localPath = (value: string) => /^(\.{1,2}([\\/]|$)|[\\/]|~|[A-Za-z]:[\\/])/.test(value);
+
+/**
+ * Every input path the study reads and the content folder, checked before the first stage runs:
+ * one message per missing one, naming the key, the path tried and what would work.
+ */
+export function checkStudyPaths(loaded: LoadedConfig, options: { inputs?: boolean; content?: boolean } = {}): string[] {
+  const { config, base, resolved } = loaded;
+  const problems: string[] = [];
+  const isFile = (path: string) => existsSync(path) && !isFolder(path);
+  if (options.inputs !== false) {
+    if (!isFile(resolved.manifest)) problems.push(msg.inputPathMissing('dataset.manifest', config.dataset.manifest, resolved.manifest, 'file', base));
+    if (!isFolder(resolved.images)) problems.push(msg.inputPathMissing('dataset.images', config.dataset.images, resolved.images, 'folder', base));
+    const weights = config.model.weights;
+    if (weights !== 'imagenet' && weights !== 'none' && !isFile(resolve(base, weights))) problems.push(msg.inputPathMissing('model.weights', weights, resolve(base, weights), 'file', base));
+    const clip = config.clip.model;
+    if (localPath(clip) && !isFolder(resolve(base, clip))) problems.push(msg.inputPathMissing('clip.model', clip, resolve(base, clip), 'folder', base));
+  }
+  if (options.content !== false && !isFolder(resolved.content)) problems.push(msg.contentFolderMissing(config.paths.content, resolved.content, loaded.root, loaded.file));
+  return problems;
+}
+
+/** Fails, naming the config file, when checkStudyPaths finds anything missing. */
+export function assertStudyPaths(loaded: LoadedConfig, options: { inputs?: boolean; content?: boolean } = {}): void {
+  const problems = checkStudyPaths(loaded, options);
+  if (problems.length) throw new FileError(loaded.file, msg.configPathsMissing(problems));
 }

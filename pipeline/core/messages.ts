@@ -30,6 +30,14 @@ export const wasmThreads = (value: unknown) => `STUDY_WASM_THREADS must be a who
 // ---- Configuration --------------------------------------------------------------------------
 
 export const configInvalid = (problems: readonly string[]) => `invalid configuration:\n  - ${problems.join('\n  - ')}`;
+export const unknownConfigKey = (key: string, closest: string) => `unknown key '${key}'; did you mean '${closest}'?`;
+export const unknownConfigKeyChoices = (key: string, known: readonly string[]) =>
+  `unknown key '${key}'; ${known.length ? `the keys here are ${known.join(', ')}` : 'this object takes no keys'}`;
+export const configPathsMissing = (problems: readonly string[]) => `cannot start: ${problems.length === 1 ? problems[0] : `\n  - ${problems.join('\n  - ')}`}`;
+export const inputPathMissing = (key: string, value: string, tried: string, what: 'file' | 'folder', base: string) =>
+  `${key} is '${value}', but there is no ${what} at ${tried} (relative paths of inputs resolve against the configuration's folder, ${base}); give a path relative to that folder, or an absolute one`;
+export const contentFolderMissing = (value: string, tried: string, project: string, file: string) =>
+  `paths.content is '${value}', but there is no folder at ${tried}: the project folder, where the content is read and _data, .cache, assets and _site are written, resolved to ${project}; run study from the project folder (the one holding content/), or set paths.project in ${file} to it`;
 export const configUnreadable = (why: string) => `cannot read the configuration (${why})`;
 export const notJson = (why: string) => `not valid JSON (${why})`;
 export const pathOutsideProject = (key: string, path: string, root: string) =>
@@ -195,6 +203,7 @@ export const chartSpecJson = (where: string, why: string) => `${where}: the char
 export const chartRemoteData = (where: string, url: string) => `${where}: chart data from ${url} would leave the site; put the data in _data instead`;
 export const chartSecondArgument = (page: string) => `${page}: the vega shortcode's second argument must be an array of data rows or a description`;
 export const chartFailed = (page: string, chart: string, why: string) => `${page}: chart '${chart}' failed to render: ${why}`;
+export const templateError = (file: string, line: number, column: number, why: string) => `${file}, line ${line}, column ${column}: ${why}`;
 export const siteFailed = (why: string) => `site build failed: ${why}`;
 
 // ---- What ran (run.json, Methods) ----------------------------------------------------------

@@ -13,8 +13,15 @@ function folderPattern(folder: string): RegExp {
   return new RegExp(escaped + String.raw`(?![\w-]|\.[\w-])`, 'g');
 }
 
-export function withoutMachinePaths(text: string, root: string): string {
-  let out = text.split(root + sep).join('').replace(folderPattern(root), '.');
+/**
+ * `roots`: the folders paths are shown relative to (the project, and the configuration's folder
+ * where a config kept beside its data lives outside it); the longest is taken first.
+ */
+export function withoutMachinePaths(text: string, roots: string | readonly string[]): string {
+  let out = text;
+  for (const root of [...new Set(typeof roots === 'string' ? [roots] : roots)].sort((a, b) => b.length - a.length)) {
+    out = out.split(root + sep).join('').replace(folderPattern(root), '.');
+  }
   const home = homedir();
   if (home.length > 1) out = out.split(home + sep).join('~' + sep).replace(folderPattern(home), '~');
   return out;

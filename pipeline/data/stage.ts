@@ -63,7 +63,7 @@ export const datasetStage: StageDefinition = {
     const rel = relative(loaded.root, loaded.resolved.manifest);
     const summary = summariseDataset(check, split, {
       manifest: rel.startsWith('..') ? basename(loaded.resolved.manifest) : rel,
-      root: loaded.root,
+      root: [loaded.root, loaded.base],
       simulated: d.simulated_labels,
       validationFraction: d.validation_fraction,
       requested: { train: d.train_per_class, validation: d.validation_per_class, test: d.test_per_class },

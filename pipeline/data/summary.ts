@@ -36,7 +36,7 @@ function quantile(sorted: number[], q: number): number {
 export function summariseDataset(
   check: CheckResult,
   split: SplitResult,
-  options: { manifest: string; root: string; simulated: boolean; validationFraction: number; requested: { train: number; validation: number; test: number } },
+  options: { manifest: string; root: string | readonly string[]; simulated: boolean; validationFraction: number; requested: { train: number; validation: number; test: number } },
 ): DatasetData {
   const problem_counts = Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<ProblemReason, number>;
   for (const p of check.problems) problem_counts[p.reason]++;

@@ -21,7 +21,7 @@ import * as msg from '../core/messages.ts';
 
 /** Where the model is (or would be): a local folder, or transformers.js' cache of the hub id. */
 function modelLocation(loaded: LoadedConfig): string {
-  const local = resolve(loaded.root, loaded.config.clip.model);
+  const local = resolve(loaded.base, loaded.config.clip.model);
   return existsSync(join(local, 'config.json')) ? local : join(loaded.resolved.cache, 'models', 'transformers', loaded.config.clip.model);
 }
 
@@ -38,7 +38,7 @@ export const embedClipStage: StageDefinition = {
     const { loaded, config } = ctx;
     let clip;
     try {
-      clip = await loadClip({ model: config.clip.model, root: loaded.root, cacheDir: loaded.resolved.cache, dtype: config.clip.dtype });
+      clip = await loadClip({ model: config.clip.model, root: loaded.base, cacheDir: loaded.resolved.cache, dtype: config.clip.dtype });
     } catch (error) {
       const reason = withoutMachinePaths(errorMessage(error).split('\n')[0]!, loaded.root);
       ctx.logger.warn(msg.clipNotComputed(reason));

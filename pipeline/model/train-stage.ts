@@ -27,7 +27,7 @@ export const trainStage: StageDefinition = {
   config: (c) => ({ seed: c.seed, model: c.model, train: c.train, augment: c.augment }),
   // The starting weights by content: a changed file, or ImageNet weights that have appeared in a
   // cache since an offline build fell back to random initialisation, train again.
-  inputs: (loaded) => startingWeightsFiles(loaded.config.model.weights, loaded.root, loaded.resolved.cache),
+  inputs: (loaded) => startingWeightsFiles(loaded.config.model.weights, loaded.base, loaded.resolved.cache),
   afterCommit: (loaded) => rm(join(loaded.resolved.cache, 'train', 'work'), { recursive: true, force: true }),
   async run(ctx) {
     const { config, loaded } = ctx;
@@ -49,7 +49,7 @@ export const trainStage: StageDefinition = {
       widthPerGroup: config.model.width_per_group,
       seed: config.seed,
       cacheDir: loaded.resolved.cache,
-      root: loaded.root,
+      root: loaded.base,
       logger: ctx.logger,
     });
     ctx.notes.weights = { requested: origin.requested, used: origin.used, fallback: origin.fallback ?? null };

@@ -2,17 +2,21 @@
  * Builds the site with Eleventy from inside this process (the config is TypeScript, which
  * Eleventy loads through tsx's loader), or serves it with live reload.
  */
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error Eleventy ships no type declarations.
 import Eleventy from '@11ty/eleventy';
 import { StudyError } from '../core/errors.ts';
+import { assertStudyPaths } from '../core/config.ts';
 import type { LoadedConfig } from '../core/config-types.ts';
 import type { Logger } from '../core/effects.ts';
 import * as msg from '../core/messages.ts';
 
 function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve') {
   process.env.STUDY_CONFIG = loaded.file;
+  // .eleventy.ts loads the config again: it must find the same project, whatever the current folder.
+  process.env.STUDY_PROJECT = loaded.root;
   const configPath = relative(process.cwd(), fileURLToPath(new URL('../../.eleventy.ts', import.meta.url)));
   const eleventy = new Eleventy(undefined, undefined, { configPath, quietMode: true, runMode });
   // Eleventy logs to stdout; stdout belongs to --json output, so its messages go to stderr.
@@ -21,11 +25,37 @@ function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve') {
   return eleventy;
 }
 
+/** Lines of a page's front matter, both `---` lines included (0 when it has none). */
+export function frontMatterLines(text: string): number {
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trimEnd() !== '---') return 0;
+  const end = lines.findIndex((line, i) => i > 0 && /^---\s*$/.test(line));
+  return end < 0 ? 0 : end + 1;
+}
+
+/** LiquidJS's position suffix: `…, file:PATH, line:N, col:M`, the line counted after the front matter. */
+const LIQUID_POSITION = /^([\s\S]*?), file:(.+?), line:(\d+), col:(\d+)$/;
+
+/**
+ * A template error as the file and its real line: Liquid counts lines from the end of the front
+ * matter (Eleventy hands it the page without it), so the front matter's lines are added back.
+ */
+export function templatePosition(message: string, cwd = process.cwd()): string | undefined {
+  const match = LIQUID_POSITION.exec(message);
+  if (!match) return undefined;
+  const [, why, file, line, column] = match as unknown as [string, string, string, string, string];
+  const path = resolve(cwd, file);
+  const offset = existsSync(path) ? frontMatterLines(readFileSync(path, 'utf8')) : 0;
+  return msg.templateError(relative(cwd, path) || file, Number(line) + offset, Number(column), why);
+}
+
 /** Explains Eleventy's nested errors by their innermost message (which names page and key). */
 function unwrap(error: unknown): string {
   const messages: string[] = [];
   let current: unknown = error;
   while (current instanceof Error) {
+    const positioned = templatePosition(current.message);
+    if (positioned) return positioned;
     messages.push(current.message);
     current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
   }
@@ -34,6 +64,8 @@ function unwrap(error: unknown): string {
 
 export async function buildSite(loaded: LoadedConfig, logger: Logger): Promise<{ seconds: number; pages: number }> {
   const started = performance.now();
+  // Eleventy would fail late, and vaguely, on a content folder that is not there.
+  assertStudyPaths(loaded, { inputs: false });
   const eleventy = eleventyFor(loaded, 'build');
   let results: unknown[];
   try {

@@ -53,7 +53,8 @@ export interface EngineRow {
 
 /**
  * Methods' record of the build: the command and configuration file that built it (relative to
- * the project folder, the folder of the configuration), the engines each step ran on, the
+ * the project folder, where the command runs; a config kept beside its data outside the project
+ * reads `../data/shop/study.json`, never an absolute path), the engines each step ran on, the
  * fallbacks taken, the build log, and the dataset's card when one sits beside the manifest.
  */
 export function methodsRecord(loaded: LoadedConfig, run: RunData | null) {
@@ -80,7 +81,8 @@ export function datasetCard(loaded: LoadedConfig, depth = 3): { markdown: string
   const path = join(dirname(loaded.resolved.manifest), 'README.md');
   if (!existsSync(path)) return null;
   const text = readFileSync(path, 'utf8').replace(/(?<!!)\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#|\/)[^)\s]*\)/gi, '$1');
-  return { markdown: demoteHeadings(text, depth), file: withoutMachinePaths(path, loaded.root) };
+  // Shown relative to the configuration's folder, as the manifest path in the config is.
+  return { markdown: demoteHeadings(text, depth), file: withoutMachinePaths(path, [loaded.base, loaded.root]) };
 }
 
 /** ATX headings `by` levels deeper (at most h6), fenced code left alone. */
