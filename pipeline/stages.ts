@@ -9,8 +9,8 @@
  * has finished, so a crash (even SIGKILL) leaves the previous outputs intact; the record in
  * `<cache>/stages/<name>.json` is written last, so an interrupted stage simply runs again.
  */
-import { readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { rename, rm, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, hashFile, hashValue } from './core/hash.ts';
 import { writeJsonAtomic } from './core/atomic.ts';
 import { acquireLock, sweepTemporaries } from './core/run-lock.ts';
@@ -22,8 +22,8 @@ import { assertContract } from './core/data-contract.ts';
 import { declaredPaths, undeclared } from './core/config-audit.ts';
 import type { RunData, RunStage } from './contracts.ts';
 import { FileHashes } from './core/file-hashes.ts';
-import { formatProgress, type Logger } from './core/effects.ts';
-import { withoutMachinePaths } from './core/public-text.ts';
+import { keepingLog, type Logger } from './core/effects.ts';
+import { fingerprintInputs, readRecord, refreshOutputs } from './core/stage-records.ts';
 import type { LoadedConfig, StudyConfig } from './core/config-types.ts';
 import * as msg from './core/messages.ts';
 
@@ -248,77 +248,6 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
     options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
   }
   return reports;
-}
-
-/** `logger`, also keeping each line it is given in `lines` (machine folders made relative, publishable); progress keeps its last line. */
-function keepingLog(logger: Logger, lines: string[], roots: readonly string[]): Logger {
-  const keep = (line: string) => void lines.push(withoutMachinePaths(line, roots));
-  return {
-    info(message) {
-      keep(message);
-      logger.info(message);
-    },
-    warn(message) {
-      keep(`warning: ${message}`);
-      logger.warn(message);
-    },
-    progress(label, total) {
-      const inner = logger.progress(label, total);
-      const started = performance.now();
-      let count = 0;
-      let last = '';
-      return {
-        tick(n = 1, note) {
-          count += n;
-          if (note !== undefined) last = note;
-          inner.tick(n, note);
-        },
-        done(note) {
-          if (note !== undefined) last = note;
-          keep(formatProgress(label, count, total, (performance.now() - started) / 1000) + (last ? `, ${last}` : ''));
-          inner.done(note);
-        },
-      };
-    },
-  };
-}
-
-async function readRecord(dir: string, name: string): Promise<StageRecord | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as StageRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * True when every recorded output is still there with the same content. Size and mtime are
- * checked first; a file whose mtime moved is re-hashed (touching a file does not invalidate).
- */
-async function refreshOutputs(record: StageRecord, root: string): Promise<boolean> {
-  for (const [path, expected] of Object.entries(record.outputs)) {
-    let info;
-    try {
-      info = await stat(resolve(root, path));
-    } catch {
-      return false;
-    }
-    if (info.size !== expected.size) return false;
-    if (info.mtimeMs !== expected.mtimeMs && (await hashFile(resolve(root, path))) !== expected.sha256) return false;
-  }
-  return true;
-}
-
-/** Content fingerprints of a stage's external inputs, keyed by their path within the project. */
-async function fingerprintInputs(paths: string[], root: string, hashes: FileHashes): Promise<Record<string, string>> {
-  const result: Record<string, string> = {};
-  for (const path of paths) {
-    const rel = relative(root, path);
-    // Inputs outside the project are keyed by name only, so a moved project fingerprints alike.
-    const key = rel.startsWith('..') || isAbsolute(rel) ? `external:${basename(path)}` : rel.split(sep).join('/');
-    result[key] = await hashes.fingerprint(path);
-  }
-  return result;
 }
 
 /**

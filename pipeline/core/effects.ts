@@ -2,6 +2,8 @@
  * Side effects handed to stages and commands: logging and progress. Tests pass a recording
  * logger; the CLI passes one that writes to stderr (stdout is reserved for --json output).
  */
+import { withoutMachinePaths } from './public-text.ts';
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -77,5 +79,38 @@ export function createRecordingLogger(): Logger & { lines: string[] } {
     info: (m) => void lines.push(m),
     warn: (m) => void lines.push(`warning: ${m}`),
     progress: (label) => ({ tick() {}, done: (note) => void lines.push(`${label}: done${note ? `, ${note}` : ''}`) }),
+  };
+}
+
+/** `logger`, also keeping each line it is given in `lines` (machine folders made relative, publishable); progress keeps its last line. */
+export function keepingLog(logger: Logger, lines: string[], roots: readonly string[]): Logger {
+  const keep = (line: string) => void lines.push(withoutMachinePaths(line, roots));
+  return {
+    info(message) {
+      keep(message);
+      logger.info(message);
+    },
+    warn(message) {
+      keep(`warning: ${message}`);
+      logger.warn(message);
+    },
+    progress(label, total) {
+      const inner = logger.progress(label, total);
+      const started = performance.now();
+      let count = 0;
+      let last = '';
+      return {
+        tick(n = 1, note) {
+          count += n;
+          if (note !== undefined) last = note;
+          inner.tick(n, note);
+        },
+        done(note) {
+          if (note !== undefined) last = note;
+          keep(formatProgress(label, count, total, (performance.now() - started) / 1000) + (last ? `, ${last}` : ''));
+          inner.done(note);
+        },
+      };
+    },
   };
 }
