@@ -48,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const logger = createConsoleLogger();
+  const stopHandlers = name === 'build' ? onStopSignals(name) : undefined;
   try {
     let parsed;
     try {
@@ -73,7 +74,30 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`study ${name}: unexpected error: ${errorMessage(error)}\n`);
     process.stderr.write(debug ? `${(error as Error).stack}\n` : 'Run again with --debug for the stack trace.\n');
     return 1;
+  } finally {
+    stopHandlers?.();
   }
+}
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Ctrl-C or a SIGTERM during a build: one line saying the run stopped and that the next build
+ * resumes (outputs are written atomically, so stopping at any moment is safe), then the exit
+ * status a shell gives a process killed by that signal. Returns what removes the handlers.
+ */
+function onStopSignals(name: string): () => void {
+  const handlers = Object.entries(SIGNAL_EXIT).map(([signal, code]) => {
+    const handler = () => {
+      process.stderr.write(`\nstudy ${name}: ${msg.runStopped(signal)}\n`);
+      process.exit(code);
+    };
+    process.once(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  };
 }
 
 // Run when executed directly (npm scripts, bin/study.js), not when imported by tests.

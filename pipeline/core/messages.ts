@@ -18,7 +18,8 @@ export const optionNeedsPhoto = (name: string) => `--${name} needs at least one 
 export const integerOption = (name: string, value: string, range: string) => `--${name} must be an integer ${range}, got '${value}'`;
 export const numberOption = (name: string, value: string, range: string) => `--${name} must be a number${range ? ` ${range}` : ''}, got '${value}'`;
 export const enumOption = (name: string, value: string, allowed: readonly string[]) => `--${name} must be ${allowed.join(' or ')}, got '${value}'`;
-export const badArguments = (command: string, why: string, help: string) => `study ${command}: ${why}\n\n${help}`;
+/** The CLI prefixes it with `study <command>: ` as every error. */
+export const badArguments = (command: string, why: string, help: string) => `${why} (see 'study ${command} --help')\n\n${help}`;
 export const checkDataNeeds = () => 'check-data needs --manifest FILE and --images DIR';
 export const kOrRange = () => 'give exactly one of --k K and --k-range A..B';
 export const kAbovePoints = (k: number, points: number) => `--k ${k} is more than the ${points} points; give at most ${points}`;
@@ -143,6 +144,19 @@ export const featuresSize = (bytes: number, rows: number) => `${bytes} bytes are
 export const dataContract = (file: string, type: string, problems: readonly string[]) =>
   `_data/${file}.json does not match its contract (${type} in pipeline/contracts.ts): ${problems.join('; ')}`;
 export const runLocked = (pid: number, path: string) => `another study run (pid ${pid}) is working in this project; wait for it, or remove ${path} if that process is not a study run`;
+export const runLockedElsewhere = (pid: number, host: string, path: string) =>
+  `another study run (pid ${pid} on host ${host}) holds this project's lock; wait for it, or remove ${path} if that run is gone`;
+/** Why a lock's holder is known to be gone (staleLockTaken's `why`). */
+export const staleLockReasons = {
+  gone: 'no longer runs',
+  zombie: 'has exited (a zombie not yet reaped)',
+  rebooted: 'ran before the machine restarted',
+  recycled: 'has exited (its pid now belongs to another process)',
+} as const;
+export const staleLockTaken = (pid: number, why: string, path: string) => `taking over the run lock ${path}: the study run that held it (pid ${pid}) ${why}`;
+export const unreadableLockTaken = (path: string) => `taking over the run lock ${path}: it names no process (not a lock a study run wrote)`;
+export const runStopped = (signal: string) =>
+  `stopped by ${signal}; finished stages and training epochs are kept and nothing half-written is: the next 'study build' resumes where this run left off`;
 export const runLockFailed = (path: string) => `cannot take the run lock ${path}; check that the cache folder is writable`;
 export const rowsExcluded = (count: number) => `${count} manifest rows excluded (see the data-quality page or study check-data)`;
 export const splitShort = (side: string, requested: number, short: readonly string[], used: number) =>
