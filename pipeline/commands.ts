@@ -38,6 +38,9 @@ const backendOptionSpec: OptionSpec = { type: 'string', valueName: 'NAME', descr
 
 const configOption: OptionSpec = { type: 'string', valueName: 'FILE', description: 'study configuration (default study.config.json)' };
 
+/** check-data's text mode lists this many near-duplicate pairs, then counts the rest. */
+const NEAR_DUPLICATES_SHOWN = 20;
+
 export const commands: Record<string, Command> = {
   build: {
     summary: 'run the pipeline (cached stages are skipped), then build the site',
@@ -106,6 +109,12 @@ export const commands: Record<string, Command> = {
       const report = checkReport(result);
       if (!values.json) {
         for (const p of result.problems) logger.info(`${manifest}:${p.line}: ${p.reason}: ${p.detail}`);
+        // Near-duplicate pairs are not excluded rows: they follow the problems.
+        for (const n of result.near_duplicates.slice(0, NEAR_DUPLICATES_SHOWN)) {
+          logger.info(`${manifest}:${n.line}: near_duplicate: ${msg.nearDuplicatePair(n.id, n.of_line, n.of_id, n.distance)}`);
+        }
+        const more = result.near_duplicates.length - NEAR_DUPLICATES_SHOWN;
+        if (more > 0) logger.info(msg.nearDuplicatesMore(more));
         logger.info(`${result.rows} rows, ${result.usable} usable (not_sold ${result.by_label.not_sold}, sold ${result.by_label.sold}), ${result.problems.length} excluded, ${result.near_duplicates.length} near-duplicate pairs`);
       }
       requireUsable(result, manifest);

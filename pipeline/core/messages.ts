@@ -100,6 +100,10 @@ export const notAnImage = (image: string, why: string) => `${image}: cannot be r
 export const imagesFolderMissing = () => 'images folder not found; set dataset.images to the folder the manifest paths are relative to';
 export const notPreprocessed = (image: string, why: string) => `${image}: could not be preprocessed (${why}); left out`;
 
+export const nearDuplicatePair = (id: string, line: number, ofId: string, distance: number) =>
+  `id ${quote(id)} looks like line ${line} (id ${quote(ofId)}), ${distance} bit${distance === 1 ? '' : 's'} apart`;
+export const nearDuplicatesMore = (count: number) => `and ${count} more near-duplicate pair${count === 1 ? '' : 's'} ('study check-data --json' lists them all)`;
+
 /** Problem details: what the data-quality page and `study check-data` say about a row. */
 export const problem = {
   emptyId: (column: string) => `empty '${column}'`,
@@ -107,7 +111,7 @@ export const problem = {
     `${value === undefined ? `no '${column}' field` : `'${column}' is ${quote(value)}`}; expected ${accepted}`,
   duplicateId: (id: string) => `id ${quote(id)} appeared on an earlier line; the first is kept`,
   duplicateImage: (image: string, line: number, id: string) => `the same bytes as ${quote(image)} (line ${line}, id ${quote(id)}); the smallest id (natural order) is kept`,
-  extraFields: (fields: number, header: number) => `${fields} fields where the header has ${header}`,
+  fieldCount: (fields: number, header: number) => `${fields} field${fields === 1 ? '' : 's'} where the header has ${header}; every row needs one field per column`,
   badPrice: (column: string, value: string, decimal: string) =>
     `'${column}' is ${quote(value)}: not a price with ${decimal === ',' ? 'a comma' : 'a point'} (${decimal}) as the decimal mark; the row is kept without a price (set dataset.decimal if the column uses the other mark)`,
   emptyPath: () => 'the image path is empty',
@@ -165,8 +169,11 @@ export const splitShort = (side: string, requested: number, short: readonly stri
 // ---- Weights, networks and engines -----------------------------------------------------------
 
 export const weightsFileMissing = (path: string) => `model.weights: no file at ${path}; give a .safetensors file, "imagenet" or "random"`;
-export const imagenetUnavailable = (why: string) =>
-  `ImageNet weights unavailable: ${why}. Training starts from random initialisation (ResNet50 layout); the report says so. To use them offline, put the file at the path above or set model.weights to a local .safetensors file.`;
+/** `path`: where the file is looked for (the terminal's warning); the published text has none. */
+export const imagenetUnavailable = (why: string, path?: string) =>
+  `ImageNet weights unavailable: ${why}. Training starts from random initialisation (ResNet50 layout); the report says so. To use them offline, ${
+    path ? `put the file at ${path}` : "put the file where the build's warning says"
+  } or set model.weights to a local .safetensors file.`;
 export const hubChecksumMismatch = (file: string, repo: string, revision: string) => `${file}: sha256 does not match ${repo}@${revision.slice(0, 7)}; fetching it again`;
 export const hubOffline = (file: string, places: readonly string[]) => `offline (HF_HUB_OFFLINE=1) and ${file} is in neither ${places.join(' nor ')}`;
 export const hubUnreachable = (endpoint: string, why: string, file: string) => `cannot reach ${endpoint} (${why}) and ${file} is not cached`;

@@ -18,12 +18,31 @@ export type InspectResult =
 
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
+/**
+ * A decoder's message as one line: libvips repeats a line per warning ("Input buffer has
+ * corrupt header: VipsJpeg: premature end of JPEG image\nVipsJpeg: premature end …" up to five
+ * times), which would break the one-line-per-row output and the data-quality table. Lines are
+ * trimmed and repeats dropped; the decoder's tag ("VipsJpeg: ") is kept once and what it said
+ * joined with "; ".
+ */
+export function oneLine(message: string): string {
+  const lines = [...new Set(message.split(/\r\n|\r|\n/).map((l) => l.replace(/\s+/g, ' ').trim()).filter((l) => l !== ''))];
+  if (lines.length <= 1) return lines[0] ?? message.trim();
+  const [first, ...rest] = lines as [string, ...string[]];
+  const tag = /^\w+: /.exec(rest[0]!)?.[0];
+  const at = tag ? first.indexOf(tag) : -1;
+  if (!tag || at < 0 || !rest.every((l) => l.startsWith(tag))) return lines.join('; ');
+  const head = first.slice(0, at + tag.length);
+  const said = [...new Set([first.slice(head.length), ...rest.map((l) => l.slice(tag.length))].map((l) => l.trim()).filter((l) => l !== ''))];
+  return head + said.join('; ');
+}
+
 export async function inspectImage(path: string, maxPixels: number): Promise<InspectResult> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
-    return { ok: false, reason: 'unreadable', detail: (error as Error).message };
+    return { ok: false, reason: 'unreadable', detail: oneLine((error as Error).message) };
   }
   if (bytes.length === 0) return { ok: false, reason: 'unreadable', detail: msg.problem.emptyImage() };
   let meta: Metadata;
@@ -33,7 +52,7 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ins
     const message = (error as Error).message;
     return /unsupported image format/i.test(message)
       ? { ok: false, reason: 'not_an_image', detail: msg.problem.notImageFormat() }
-      : { ok: false, reason: 'unreadable', detail: message };
+      : { ok: false, reason: 'unreadable', detail: oneLine(message) };
   }
   if (!meta.format || !FORMATS.has(meta.format)) {
     return { ok: false, reason: 'not_an_image', detail: msg.problem.unsupportedFormat(meta.format) };

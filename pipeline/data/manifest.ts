@@ -152,10 +152,9 @@ async function* readCsv(path: string, options: ManifestOptions): AsyncGenerator<
       }
       const fields: Record<string, string> = {};
       header.forEach((name, i) => (fields[name] = record.fields[i] ?? ''));
-      const malformed =
-        record.fields.length > header.length
-          ? msg.problem.extraFields(record.fields.length, header.length)
-          : undefined;
+      // Too many fields or too few: the row does not line up with the header (bad_row), rather
+      // than a missing field read as an empty value ("'sold' is \"\"").
+      const malformed = record.fields.length !== header.length ? msg.problem.fieldCount(record.fields.length, header.length) : undefined;
       yield { line: record.line, fields, malformed };
     }
   } catch (error) {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { StudyError } from '../core/errors.ts';
+import { withoutMachinePaths } from '../core/public-text.ts';
 import type { Logger } from '../core/effects.ts';
 import { fetchHubFile, huggingFaceCachePath, projectCachePath, RESNET50_IMAGENET, type FetchLike } from './hub.ts';
 import { buildResNet, RESNET50, type ResNet, type ResNetSpec } from './resnet.ts';
@@ -73,8 +74,9 @@ export async function startingNetwork(options: StartingNetworkOptions): Promise<
   if (options.weights === 'imagenet') {
     const hub = await fetchHubFile(RESNET50_IMAGENET, { cacheDir: options.cacheDir, logger: options.logger, fetch: options.fetch, env: options.env });
     if (!hub.ok) {
-      options.logger.warn(msg.imagenetUnavailable(hub.reason));
-      return random(hub.reason);
+      // The terminal gets the full path to put the file at; what reaches _data names no machine folder.
+      options.logger.warn(msg.imagenetUnavailable(hub.reason, projectCachePath(RESNET50_IMAGENET, options.cacheDir)));
+      return random(withoutMachinePaths(hub.reason, [options.root, dirname(options.cacheDir)]));
     }
     path = hub.path;
     used = 'imagenet';
