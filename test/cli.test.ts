@@ -176,3 +176,29 @@ test('numeric options are checked where they are parsed: exit 2, the option and 
     assert.match(result.stderr, message);
   }
 });
+
+test('a template error is said once, with its real line and no stack trace; --debug adds the stack', async () => {
+  const { makeTempDir } = await import('./helpers/project.ts');
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const root = await makeTempDir('study-cli-template-');
+  await mkdir(join(root, 'content'));
+  await writeFile(join(root, 'content', 'a.md'), '---\ntitle: A\nlayout: false\n---\nline 5\n{% if x %}\n');
+  await writeFile(join(root, 'study.config.json'), '{}');
+  const run = (...extra: string[]) => spawnSync(process.execPath, [bin, 'build', '--no-pipeline', ...extra], { cwd: root, encoding: 'utf8' });
+  const plain = run();
+  assert.equal(plain.status, 1);
+  assert.match(plain.stderr, /^study build: site build failed: content\/a\.md, line 6, column 1: tag \{% if x %\} not closed$/m);
+  assert.doesNotMatch(plain.stderr, /^\s+at |stack trace|Original error/m, plain.stderr);
+  assert.equal(plain.stderr.match(/not closed/g)?.length, 1, plain.stderr);
+  const debug = run('--debug');
+  assert.equal(debug.status, 1);
+  assert.match(debug.stderr, /^\s+at .*liquid|^\s+at .*eleventy/im);
+});
+
+test('npm and npx calls in the project print no npm warning (no unknown project config)', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const result = spawnSync('npm', ['config', 'list'], { cwd: root, encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /npm warn/i, result.stderr);
+});

@@ -197,15 +197,37 @@ test('the separator is detected from the header; a wrong one names itself and su
   assert.equal((await defaultConfig()).dataset.delimiter, 'auto');
 });
 
-test('a .json manifest whose first line is an object is read as JSONL, with a notice; an array is refused clearly', async () => {
+test('a .json manifest whose first line is an object is read as JSONL, with a notice', async () => {
   const dir = await makeTempDir();
   const { images, rows } = await shop(dir, 4, (i) => (i % 2 ? 'sold' : 'no'));
   await writeFile(join(dir, 'export.json'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const { result, logger } = await check(join(dir, 'export.json'), images);
   assert.equal(result.usable, 4);
   assert.deepEqual(logger.lines.filter((l) => l.startsWith('warning')), ['warning: export.json is read as JSONL (its first line is a JSON object); set dataset.format to "jsonl" to say so, or to "csv" if it is not']);
-  await writeFile(join(dir, 'array.json'), JSON.stringify(rows));
-  await assert.rejects(check(join(dir, 'array.json'), images), /array\.json: array\.json holds a JSON array; a manifest is CSV or JSONL/);
+});
+
+test('a .json manifest holding one array of objects is read element by element, each with its line', async () => {
+  const dir = await makeTempDir();
+  const { images, rows } = await shop(dir, 5, (i) => (i % 2 ? 'sold' : 'no'));
+  // Pretty-printed as an exporter writes it, with a BOM, a string holding brackets and commas,
+  // a nested object and one element that is not an object.
+  const elements: unknown[] = rows.map((r, i) => (i === 1 ? { ...r, note: 'a "quoted" [x], {y}', extra: { a: [1, 2] } } : r));
+  elements.splice(3, 0, 42);
+  await writeFile(join(dir, 'export.json'), '\ufeff' + JSON.stringify(elements, null, 2) + '\n');
+  const { result, logger } = await check(join(dir, 'export.json'), images);
+  assert.equal(result.rows, 6);
+  assert.equal(result.usable, 5);
+  assert.deepEqual(result.problems.map((p) => [p.line, p.reason, p.detail]), [[JSON.stringify(elements, null, 2).split('\n').findIndex((l) => l === '  42,') + 1, 'bad_row', 'not a JSON object']]);
+  assert.deepEqual(result.listings.map((l) => l.id), ['L0', 'L1', 'L2', 'L3', 'L4']);
+  assert.equal(logger.lines.filter((l) => l.startsWith('warning')).length, 0);
+  // Forced with dataset.format, whatever the extension.
+  await writeFile(join(dir, 'export.txt'), JSON.stringify(rows));
+  assert.equal((await check(join(dir, 'export.txt'), images, { format: 'json' })).result.usable, 5);
+  // A mapped column that is missing is named, as for CSV.
+  await assert.rejects(check(join(dir, 'export.json'), images, { columns: { group: 'seller_id' } as never }), /dataset\.columns\.group is 'seller_id'.*did you mean 'seller'\?/);
+  // An array cut short names the file and the line it ended on.
+  await writeFile(join(dir, 'cut.json'), JSON.stringify(rows, null, 1).slice(0, -2));
+  await assert.rejects(check(join(dir, 'cut.json'), images), /cut\.json:\d+: not a JSON array of objects: the array is not closed with \]/);
 });
 
 // ---- E: decimal marks --------------------------------------------------------------------

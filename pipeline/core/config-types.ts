@@ -18,7 +18,7 @@ export interface StudyConfig {
 export interface DatasetConfig {
   manifest: string;
   images: string;
-  format: 'auto' | 'csv' | 'jsonl';
+  format: 'auto' | 'csv' | 'jsonl' | 'json';
   /** CSV field separator; `auto` detects it from the header line. */
   delimiter: DelimiterSetting;
   /** Decimal mark of the price column; `auto` decides over the column. */

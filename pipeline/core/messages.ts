@@ -72,8 +72,7 @@ export const mappedColumnMissing = (key: string, value: string, found: readonly 
   }`;
 export const jsonReadAsJsonl = (file: string) =>
   `${file} is read as JSONL (its first line is a JSON object); set dataset.format to "jsonl" to say so, or to "csv" if it is not`;
-export const jsonArrayManifest = (file: string) =>
-  `${file} holds a JSON array; a manifest is CSV or JSONL (one object per line): write one object per line, or set dataset.format`;
+export const jsonArrayBroken = (what: string) => `not a JSON array of objects: ${what}`;
 export const classTooSmall = (counts: string, minimum: number, unrecognised: readonly string[]) =>
   `too few usable rows to train on (${counts}): each class needs at least ${minimum} (2 on each side of the split)${
     unrecognised.length ? `; unrecognised sold values: ${unrecognised.join('; ')}` : "; the data-quality page or 'study check-data' lists why rows were left out"
@@ -107,6 +106,8 @@ export const nearDuplicatesMore = (count: number) => `and ${count} more near-dup
 /** Problem details: what the data-quality page and `study check-data` say about a row. */
 export const problem = {
   emptyId: (column: string) => `empty '${column}'`,
+  notJson: (detail: string) => `not valid JSON (${detail})`,
+  notJsonObject: () => 'not a JSON object',
   badLabel: (column: string, value: string | undefined, accepted: string) =>
     `${value === undefined ? `no '${column}' field` : `'${column}' is ${quote(value)}`}; expected ${accepted}`,
   duplicateId: (id: string) => `id ${quote(id)} appeared on an earlier line; the first is kept`,

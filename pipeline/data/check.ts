@@ -21,7 +21,7 @@ import * as msg from '../core/messages.ts';
 export interface CheckOptions {
   manifest: string;
   images: string;
-  format: 'auto' | 'csv' | 'jsonl';
+  format: 'auto' | 'csv' | 'jsonl' | 'json';
   columns: ColumnMap;
   /** CSV separator (default auto). */
   delimiter?: DelimiterSetting;

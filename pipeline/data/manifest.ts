@@ -1,5 +1,5 @@
 /**
- * Streams a manifest (CSV or JSONL) as records with their line numbers: a 500,000-row file is
+ * Streams a manifest (CSV, JSONL or a JSON array of objects) as records with their line numbers: a 500,000-row file is
  * never read as one string. Field names are mapped through the config's `dataset.columns`.
  * Before the first record is handed on, the header (CSV) or the first object's keys (JSONL)
  * are checked: every required column, and every column `dataset.columns` maps to a name of
@@ -12,6 +12,7 @@ import { basename, extname } from 'node:path';
 import { FileError } from '../core/errors.ts';
 import type { ColumnMap, ColumnName, DelimiterSetting } from '../core/config-types.ts';
 import type { Logger } from '../core/effects.ts';
+import { JsonArraySyntaxError, readJsonArray } from './json-array.ts';
 import { CsvSyntaxError, DELIMITERS, delimiterCounts, detectDelimiter, readCsvRecords } from './csv.ts';
 import * as msg from '../core/messages.ts';
 
@@ -27,13 +28,15 @@ export interface ManifestRecord {
 }
 
 export interface ManifestOptions {
-  format: 'auto' | 'csv' | 'jsonl';
+  format: ManifestFormat;
   columns: ColumnMap;
   delimiter?: DelimiterSetting;
   logger?: Logger;
 }
 
-export function manifestFormat(path: string, format: 'auto' | 'csv' | 'jsonl'): 'csv' | 'jsonl' {
+export type ManifestFormat = 'auto' | 'csv' | 'jsonl' | 'json';
+
+export function manifestFormat(path: string, format: ManifestFormat): Exclude<ManifestFormat, 'auto'> {
   if (format !== 'auto') return format;
   return ['.jsonl', '.ndjson'].includes(extname(path).toLowerCase()) ? 'jsonl' : 'csv';
 }
@@ -50,12 +53,15 @@ async function head(path: string): Promise<string> {
   }
 }
 
-/** The format to read: by extension, and a `.json` file by its first line (an object: JSONL). */
-async function chooseFormat(path: string, format: 'auto' | 'csv' | 'jsonl', logger: Logger | undefined): Promise<'csv' | 'jsonl'> {
+/**
+ * The format to read: by extension, and a `.json` file by its first character and line: `[`
+ * is an array of objects, a line that is an object is JSONL.
+ */
+async function chooseFormat(path: string, format: ManifestFormat, logger: Logger | undefined): Promise<Exclude<ManifestFormat, 'auto'>> {
   const byExtension = manifestFormat(path, format);
   if (format !== 'auto' || extname(path).toLowerCase() !== '.json') return byExtension;
   const first = (await head(path)).split(/\r\n|\r|\n/).find((l) => l.trim() !== '')?.trim() ?? '';
-  if (first.startsWith('[')) throw new FileError(path, msg.jsonArrayManifest(basename(path)));
+  if (first.startsWith('[')) return 'json';
   try {
     const value: unknown = JSON.parse(first);
     if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -78,7 +84,9 @@ export async function* readManifest(path: string, options: ManifestOptions): Asy
   } catch {
     throw new FileError(path, msg.fileNotFound('manifest'));
   }
-  if ((await chooseFormat(path, options.format, options.logger)) === 'jsonl') yield* readJsonl(path, options);
+  const format = await chooseFormat(path, options.format, options.logger);
+  if (format === 'jsonl') yield* readJsonl(path, options);
+  else if (format === 'json') yield* readJsonArrayManifest(path, options);
   else yield* readCsv(path, options);
 }
 
@@ -165,36 +173,62 @@ async function* readCsv(path: string, options: ManifestOptions): AsyncGenerator<
   if (!header) throw new FileError(path, msg.manifestEmpty());
 }
 
+/** One parsed JSON value as a record: an object's values as strings, anything else malformed. */
+function objectRecord(value: unknown, line: number): ManifestRecord {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { line, fields: {}, malformed: msg.problem.notJsonObject() };
+  const fields: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) fields[key] = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return { line, fields };
+}
+
+function parseRecord(text: string, line: number): ManifestRecord {
+  try {
+    return objectRecord(JSON.parse(text), line);
+  } catch (error) {
+    return { line, fields: {}, malformed: msg.problem.notJson((error as Error).message) };
+  }
+}
+
+/** Checks the first well-formed record's keys against the column mapping, then passes records on. */
+async function* checkedRecords(path: string, options: ManifestOptions, records: AsyncIterable<ManifestRecord>): AsyncGenerator<ManifestRecord> {
+  let checked = false;
+  for await (const record of records) {
+    if (!checked && !record.malformed) {
+      checked = true;
+      checkMappedColumns(path, Object.keys(record.fields), options.columns, record.line);
+    }
+    yield record;
+  }
+}
+
 async function* readJsonl(path: string, options: ManifestOptions): AsyncGenerator<ManifestRecord> {
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
-  let checked = false;
-  try {
+  async function* records(): AsyncGenerator<ManifestRecord> {
     for await (const text of lines) {
       line++;
       const trimmed = (line === 1 ? text.replace(/^\ufeff/, '') : text).trim();
-      if (trimmed === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(trimmed);
-      } catch (error) {
-        yield { line, fields: {}, malformed: `not valid JSON (${(error as Error).message})` };
-        continue;
-      }
-      if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        yield { line, fields: {}, malformed: 'not a JSON object' };
-        continue;
-      }
-      const fields: Record<string, string> = {};
-      for (const [key, v] of Object.entries(value)) fields[key] = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-      if (!checked) {
-        checked = true;
-        checkMappedColumns(path, Object.keys(fields), options.columns, line);
-      }
-      yield { line, fields };
+      if (trimmed !== '') yield parseRecord(trimmed, line);
     }
+  }
+  try {
+    yield* checkedRecords(path, options, records());
   } catch (error) {
     if (error instanceof FileError) throw error;
     throw new FileError(path, msg.cannotRead((error as Error).message, 'the manifest'), line || undefined);
+  }
+}
+
+/** A `.json` file holding one array of objects, element by element. */
+async function* readJsonArrayManifest(path: string, options: ManifestOptions): AsyncGenerator<ManifestRecord> {
+  async function* records(): AsyncGenerator<ManifestRecord> {
+    for await (const element of readJsonArray(createReadStream(path, { encoding: 'utf8' }))) yield parseRecord(element.text, element.line);
+  }
+  try {
+    yield* checkedRecords(path, options, records());
+  } catch (error) {
+    if (error instanceof FileError) throw error;
+    if (error instanceof JsonArraySyntaxError) throw new FileError(path, msg.jsonArrayBroken(error.message), error.line);
+    throw new FileError(path, msg.cannotRead((error as Error).message, 'the manifest'));
   }
 }

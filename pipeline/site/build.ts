@@ -20,8 +20,11 @@ function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve') {
   const configPath = relative(process.cwd(), fileURLToPath(new URL('../../.eleventy.ts', import.meta.url)));
   const eleventy = new Eleventy(undefined, undefined, { configPath, quietMode: true, runMode });
   // Eleventy logs to stdout; stdout belongs to --json output, so its messages go to stderr.
+  // A failed build's error (with Eleventy's stack trace) is thrown and said once by the CLI,
+  // its stack only under --debug; the live preview has no one to throw to, so it prints it.
   const toStderr = (...args: unknown[]) => void process.stderr.write(args.join(' ') + '\n');
-  eleventy.logger.overrideLogger({ log: toStderr, info: toStderr, warn: toStderr, error: toStderr });
+  const error = runMode === 'serve' ? toStderr : () => undefined;
+  eleventy.logger.overrideLogger({ log: toStderr, info: toStderr, warn: toStderr, error });
   return eleventy;
 }
 
