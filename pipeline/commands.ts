@@ -9,6 +9,7 @@ import { enumOption, integerOption, numberOption, UsageError } from './core/opti
 import { engineOption, fileList, photoCommandInputs, readJson, readNumberRows, requireOption, versions } from './command-inputs.ts';
 import { runStages, writeRunManifest } from './stages.ts';
 import { studyStages } from './graph.ts';
+import { isIP } from 'node:net';
 import { buildSite, serveSite } from './site/build.ts';
 import { checkData, checkReport, requireUsable } from './data/check.ts';
 import * as msg from './core/messages.ts';
@@ -44,13 +45,14 @@ const NEAR_DUPLICATES_SHOWN = 20;
 export const commands: Record<string, Command> = {
   build: {
     summary: 'run the pipeline (cached stages are skipped), then build the site',
-    usage: '[--config FILE] [--force] [--only STAGE] [--no-site]',
+    usage: '[--config FILE] [--force] [--only STAGE] [--no-site] [--no-pipeline] [--allow-broken]',
     options: {
       config: configOption,
       force: { type: 'boolean', description: 're-run stages even when cached (with --only: that stage)' },
       only: { type: 'string', valueName: 'STAGE', description: 'run only this stage (its upstream must be complete)' },
       'no-site': { type: 'boolean', description: 'run the pipeline only' },
       'no-pipeline': { type: 'boolean', description: 'build the site only, from the _data already there' },
+      'allow-broken': { type: 'boolean', description: 'publish the site even when links or images are broken (each is warned)' },
     },
     async run({ values, logger }) {
       // With a site to build, the project may be the folder study runs in (a config kept beside the
@@ -71,7 +73,7 @@ export const commands: Record<string, Command> = {
         });
         await writeRunManifest(loaded, stages, runVersions);
       }
-      const site = values['no-site'] ? undefined : await buildSite(loaded, logger);
+      const site = values['no-site'] ? undefined : await buildSite(loaded, logger, { allowBroken: values['allow-broken'] ? true : undefined });
       return { stages, site, seconds: (performance.now() - started) / 1000 };
     },
   },
@@ -308,12 +310,18 @@ export const commands: Record<string, Command> = {
   },
   serve: {
     summary: "serve the site with live reload (Eleventy's dev server); the pipeline is not run",
-    usage: '[--config FILE] [--port 8080]',
-    options: { config: configOption, port: { type: 'string', valueName: 'PORT', description: 'port (default 8080)' } },
+    usage: '[--config FILE] [--port 8080] [--host ADDRESS]',
+    options: {
+      config: configOption,
+      port: { type: 'string', valueName: 'PORT', description: 'port (default 8080; the next free one if taken)' },
+      host: { type: 'string', valueName: 'ADDRESS', description: 'address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 shares the draft with the network)' },
+    },
     async run({ values }) {
       const port = integerOption(values.port, 'port', 8080, 1, 65535);
+      const host = (values.host as string | undefined) ?? '127.0.0.1';
+      if (isIP(host) === 0 && host !== 'localhost') throw new UsageError(msg.hostOption(host));
       const loaded = await loadConfig((values.config as string) ?? 'study.config.json');
-      await serveSite(loaded, port);
+      await serveSite(loaded, port, host);
       return new Promise(() => {}); // until interrupted
     },
   },

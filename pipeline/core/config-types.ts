@@ -125,6 +125,8 @@ export interface SiteConfig {
   thumbnails: 'full' | 'blurred' | 'none';
   noindex: boolean;
   path_prefix: string;
+  /** Publish a site whose links or images are broken (each warned) instead of failing the build. */
+  allow_broken_links: boolean;
 }
 
 /** A loaded config with the absolute locations it resolved to. */

@@ -228,6 +228,41 @@ export const chartFailed = (page: string, chart: string, why: string) => `${page
 export const templateError = (file: string, line: number, column: number, why: string) => `${file}, line ${line}, column ${column}: ${why}`;
 export const siteFailed = (why: string) => `site build failed: ${why}`;
 
+export const hostOption = (value: string) => `--host must be an IP address such as 127.0.0.1 or 0.0.0.0, or localhost; got '${value}'`;
+/** Why the live preview refused a request (the body of its 4xx answer). */
+export const previewRefused = {
+  tooLong: () => 'request target too long',
+  foreignHost: () => 'the Host header does not name this machine',
+  notAPath: () => 'the request target is not a path',
+  encodedSeparator: () => 'encoded path separator (%2f or %5c)',
+  badEncoding: () => 'malformed percent-encoding',
+  nulByte: () => 'NUL byte in the path',
+  encodedTwice: () => 'the path is percent-encoded twice',
+  parentSegment: () => "a '..' segment in the path",
+  backslash: () => 'a backslash in the path',
+  outsideSite: () => 'the file is outside the site',
+  badPath: () => 'the path cannot be mapped to a file',
+};
+export const previewLocal = (url: string) => `[serve] live preview at ${url} (this machine only; --host ADDRESS to share it)`;
+export const previewNetwork = (url: string) =>
+  `[serve] live preview at ${url}: reachable from the network (--host); anyone who can reach this machine can read the draft`;
+
+/** One broken link or image of the built site, as the author wrote it: where, what, why. */
+export const linkAt = (file: string, line: number) => `${file}, line ${line}`;
+export const linkInLayout = (file: string) => `${file} (written by its layout or an include)`;
+export const linkNamed = (what: string, label: string, url: string) =>
+  `${what}${label && label !== url ? ` "${label.length > 60 ? `${label.slice(0, 57)}...` : label}"` : ''} '${url}'`;
+const meant = (suggestion: string | undefined) => (suggestion === undefined ? '' : `; did you mean '${suggestion}'?`);
+export const noSuchFile = (target: string, suggestion?: string) => `no file '${target}' in the built site${meant(suggestion)}`;
+export const noSuchAnchor = (id: string, page: string, suggestion?: string) => `no element with id '${id}' on ${page === '' ? 'this page' : `'${page}'`}${meant(suggestion)}`;
+export const outsidePrefix = (prefix: string) => `it leaves the site's path prefix ${prefix} (site.path_prefix)`;
+export const brokenLink = (where: string, what: string, why: string) => `${where}: ${what}: ${why}`;
+export const brokenLinks = (count: number, pages: number, lines: readonly string[]) =>
+  `${count} broken link${count === 1 ? '' : 's'} or image${count === 1 ? '' : 's'} on ${pages} page${pages === 1 ? '' : 's'}; the previous site is left in place:\n  ${lines.join('\n  ')}\nFix them, or build with --allow-broken (site.allow_broken_links) to publish anyway`;
+export const brokenLinksAllowed = (count: number) => `${count} broken link${count === 1 ? '' : 's'} or image${count === 1 ? '' : 's'} published (--allow-broken / site.allow_broken_links)`;
+export const linksChecked = (checked: number, pages: number, external: number, listing: string) =>
+  `[site] ${checked} links and images on ${pages} pages checked${external ? `; ${external} external link${external === 1 ? '' : 's'} listed in ${listing}, not fetched` : ''}`;
+
 // ---- What ran (run.json, Methods) ----------------------------------------------------------
 
 export const deviceFallback = (device: string, why: string) =>

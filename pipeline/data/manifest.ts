@@ -14,6 +14,7 @@ import type { ColumnMap, ColumnName, DelimiterSetting } from '../core/config-typ
 import type { Logger } from '../core/effects.ts';
 import { JsonArraySyntaxError, readJsonArray } from './json-array.ts';
 import { CsvSyntaxError, DELIMITERS, delimiterCounts, detectDelimiter, readCsvRecords } from './csv.ts';
+import { editDistance } from '../core/did-you-mean.ts';
 import * as msg from '../core/messages.ts';
 
 export const REQUIRED_COLUMNS = ['id', 'image', 'sold'] as const satisfies readonly ColumnName[];
@@ -90,17 +91,6 @@ export async function* readManifest(path: string, options: ManifestOptions): Asy
   else yield* readCsv(path, options);
 }
 
-/** Edit distance of two strings (Levenshtein). */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length]!;
-}
-
 /**
  * The found column most like `name`: one containing the other (seller / seller_id), else one
  * sharing a word (price_usd / price_eur), else one within a few edits.
@@ -116,7 +106,7 @@ export function closestColumn(name: string, found: readonly string[]): string | 
     const c = norm(column);
     if (c === '') continue;
     const contains = c.includes(n) || n.includes(c);
-    const edits = distance(n, c);
+    const edits = editDistance(n, c);
     const sharesWord = words(column).some((w) => nameWords.has(w));
     const score = contains ? Math.abs(c.length - n.length) / 100 : sharesWord ? 1 + edits / 100 : edits + 1;
     if (!contains && !sharesWord && edits > Math.max(2, Math.floor(n.length / 3))) continue;

@@ -2,8 +2,9 @@
  * Builds the site with Eleventy from inside this process (the config is TypeScript, which
  * Eleventy loads through tsx's loader), or serves it with live reload.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error Eleventy ships no type declarations.
 import Eleventy from '@11ty/eleventy';
@@ -12,9 +13,16 @@ import { assertStudyPaths } from '../core/config.ts';
 import type { LoadedConfig } from '../core/config-types.ts';
 import type { Logger } from '../core/effects.ts';
 import * as msg from '../core/messages.ts';
+import { writeJsonAtomic } from '../core/atomic.ts';
+import { explainBuildError } from './template-errors.ts';
+import { builtPages, checkSiteLinks, type LinkReport } from './link-check.ts';
+import { describeLinkProblem } from './link-source.ts';
+import { LOOPBACK, patchDevServer } from './preview-guard.ts';
 
-function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve') {
+function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve', output = loaded.resolved.site) {
   process.env.STUDY_CONFIG = loaded.file;
+  // Where .eleventy.ts writes: the site itself when serving, a folder beside it when building.
+  process.env.STUDY_SITE_OUTPUT = output;
   // .eleventy.ts loads the config again: it must find the same project, whatever the current folder.
   process.env.STUDY_PROJECT = loaded.root;
   const configPath = relative(process.cwd(), fileURLToPath(new URL('../../.eleventy.ts', import.meta.url)));
@@ -28,61 +36,64 @@ function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve') {
   return eleventy;
 }
 
-/** Lines of a page's front matter, both `---` lines included (0 when it has none). */
-export function frontMatterLines(text: string): number {
-  const lines = text.split(/\r?\n/);
-  if (lines[0]?.trimEnd() !== '---') return 0;
-  const end = lines.findIndex((line, i) => i > 0 && /^---\s*$/.test(line));
-  return end < 0 ? 0 : end + 1;
+export interface SiteBuild {
+  seconds: number;
+  pages: number;
+  links: LinkReport;
 }
-
-/** LiquidJS's position suffix: `…, file:PATH, line:N, col:M`, the line counted after the front matter. */
-const LIQUID_POSITION = /^([\s\S]*?), file:(.+?), line:(\d+), col:(\d+)$/;
 
 /**
- * A template error as the file and its real line: Liquid counts lines from the end of the front
- * matter (Eleventy hands it the page without it), so the front matter's lines are added back.
+ * Builds into a folder beside the site, checks every link and image of the result, and only
+ * then puts it in the site's place: a build that fails, or finds broken links, leaves the
+ * previous site as it was. `allowBroken` publishes a site with broken links, each one warned.
  */
-export function templatePosition(message: string, cwd = process.cwd()): string | undefined {
-  const match = LIQUID_POSITION.exec(message);
-  if (!match) return undefined;
-  const [, why, file, line, column] = match as unknown as [string, string, string, string, string];
-  const path = resolve(cwd, file);
-  const offset = existsSync(path) ? frontMatterLines(readFileSync(path, 'utf8')) : 0;
-  return msg.templateError(relative(cwd, path) || file, Number(line) + offset, Number(column), why);
-}
-
-/** Explains Eleventy's nested errors by their innermost message (which names page and key). */
-function unwrap(error: unknown): string {
-  const messages: string[] = [];
-  let current: unknown = error;
-  while (current instanceof Error) {
-    const positioned = templatePosition(current.message);
-    if (positioned) return positioned;
-    messages.push(current.message);
-    current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
-  }
-  return [...new Set(messages)].join('\n  caused by: ');
-}
-
-export async function buildSite(loaded: LoadedConfig, logger: Logger): Promise<{ seconds: number; pages: number }> {
+export async function buildSite(loaded: LoadedConfig, logger: Logger, options: { allowBroken?: boolean } = {}): Promise<SiteBuild> {
   const started = performance.now();
   // Eleventy would fail late, and vaguely, on a content folder that is not there.
   assertStudyPaths(loaded, { inputs: false });
-  const eleventy = eleventyFor(loaded, 'build');
-  let results: unknown[];
+  const site = loaded.resolved.site;
+  const building = join(dirname(site), `.${basename(site)}.building`);
+  const previous = join(dirname(site), `.${basename(site)}.previous`);
+  await rm(building, { recursive: true, force: true });
+  await rm(previous, { recursive: true, force: true });
+  const eleventy = eleventyFor(loaded, 'build', building);
+  let results: unknown;
   try {
-    results = (await eleventy.write()) as unknown[];
+    results = await eleventy.write();
   } catch (error) {
-    throw new StudyError(msg.siteFailed(unwrap(error)), { cause: error });
+    // Left for the next build to clear: Eleventy rejects on the first failed page while its
+    // passthrough copies are still writing into the folder.
+    throw new StudyError(msg.siteFailed(explainBuildError(error, loaded.root)), { cause: error });
   }
-  const pages = Array.isArray(results) ? results.flat(2).filter((r) => r && typeof r === 'object' && 'outputPath' in (r as object)).length : 0;
+  const pages = builtPages(results);
+  const prefix = loaded.config.site.path_prefix.replace(/\/?$/, '/');
+  const folders = { root: loaded.root, content: loaded.resolved.content, pathPrefix: prefix };
+  const links = await checkSiteLinks({ site: building, content: loaded.resolved.content, pathPrefix: prefix, pages });
+  const listing = join(loaded.resolved.cache, 'site', 'links.json');
+  await mkdir(dirname(listing), { recursive: true });
+  await writeJsonAtomic(listing, { checked: links.checked, pages: links.pages, external: links.external, broken: links.problems.map((p) => describeLinkProblem(p, folders)) });
+  if (links.problems.length > 0) {
+    const lines = links.problems.map((p) => describeLinkProblem(p, folders));
+    if (!(options.allowBroken ?? loaded.config.site.allow_broken_links)) {
+      await rm(building, { recursive: true, force: true });
+      throw new StudyError(msg.brokenLinks(lines.length, new Set(links.problems.map((p) => p.page)).size, lines));
+    }
+    for (const line of lines) logger.warn(line);
+    logger.warn(msg.brokenLinksAllowed(lines.length));
+  }
+  logger.info(msg.linksChecked(links.checked, links.pages, links.external.length, relative(process.cwd(), listing)));
+  // The swap: two renames, the old site removed only once the new one is in place.
+  if (existsSync(site)) await rename(site, previous);
+  await rename(building, site);
+  await rm(previous, { recursive: true, force: true });
   const seconds = (performance.now() - started) / 1000;
-  logger.info(`[site] ${pages} pages written to ${relative(process.cwd(), loaded.resolved.site) || '.'} in ${seconds.toFixed(1)}s`);
-  return { seconds, pages };
+  logger.info(`[site] ${pages.length} pages written to ${relative(process.cwd(), site) || '.'} in ${seconds.toFixed(1)}s`);
+  return { seconds, pages: pages.length, links };
 }
 
-export async function serveSite(loaded: LoadedConfig, port: number): Promise<void> {
+export async function serveSite(loaded: LoadedConfig, port: number, host = LOOPBACK): Promise<void> {
+  patchDevServer();
+  process.env.STUDY_SERVE_HOST = host;
   const eleventy = eleventyFor(loaded, 'serve');
   await eleventy.init();
   await eleventy.watch();

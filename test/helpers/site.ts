@@ -1,6 +1,6 @@
 import { cp, readdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../pipeline/core/config.ts';
 import type { LoadedConfig } from '../../pipeline/core/config-types.ts';
@@ -43,6 +43,10 @@ export async function settlePassthrough(loaded: LoadedConfig, timeoutMs = 30_000
   const list = async (dir: string) => (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile() && !e.name.startsWith('.')).length;
   const expected = await list(loaded.resolved.assets);
   const deadline = Date.now() + timeoutMs;
-  while ((await list(join(loaded.resolved.site, 'assets/generated'))) < expected && Date.now() < deadline) await sleep(50);
+  // study build writes into a folder beside the site and swaps it in only when the build succeeds.
+  const site = loaded.resolved.site;
+  const building = join(dirname(site), `.${basename(site)}.building`);
+  const written = async () => Math.max(await list(join(building, 'assets/generated')), await list(join(site, 'assets/generated')));
+  while ((await written()) < expected && Date.now() < deadline) await sleep(50);
   await sleep(100); // the last file's write may still be open
 }
