@@ -13,7 +13,8 @@ import { decodeToRgb, type Decoder } from '../pipeline/data/preprocess.ts';
 import { mapOrdered } from '../pipeline/core/concurrency.ts';
 import { tsne } from '../pipeline/cluster/tsne.ts';
 import { trustworthiness } from '../pipeline/cluster/trustworthiness.ts';
-import { distanceEngine, kmeans, Matrix } from '../pipeline/cluster/kmeans.ts';
+import { kmeans } from '../pipeline/cluster/kmeans.ts';
+import { distanceEngine, Matrix } from '../pipeline/cluster/distances.ts';
 import { blobs, trustSample, writeNpy } from './arrays.ts';
 
 const out = join(fileURLToPath(new URL('..', import.meta.url)), 'bench', 'out');

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
  * The `study` command. Messages go to stderr; with --json a command prints exactly one JSON
- * object on stdout. Expected errors (bad input) print plainly and exit 1; anything else is a
- * bug and prints its stack with --debug.
+ * object on stdout. Expected errors print plainly: bad input (a file, a config key, a manifest
+ * line) exits 1, a bad command line exits 2; anything else is a bug, its stack printed under --debug.
  */
 import { parseArgs } from 'node:util';
 import { createConsoleLogger } from './core/effects.ts';
 import { errorMessage, isStudyError } from './core/errors.ts';
 import { UsageError } from './core/options.ts';
-import { commands, type Command } from './commands.ts';
+import { commands } from './commands.ts';
+import type { Command } from './command-types.ts';
 import * as msg from './core/messages.ts';
 
 const HELP = `study: rebuild a computer-vision study from raw data to a published site

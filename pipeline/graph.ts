@@ -20,18 +20,18 @@
  *
  * The README's stage table comes from this list too (scripts/readme-docs.ts).
  */
-import type { StageDefinition } from './stages.ts';
-import { reportStage } from './report/stage.ts';
-import { datasetStage } from './data/stage.ts';
+import type { StageDefinition } from './stage-types.ts';
+import { reportStage } from './report/report-stage.ts';
+import { datasetStage } from './data/dataset-stage.ts';
 import { preprocessStage } from './data/preprocess-stage.ts';
 import { trainStage } from './model/train-stage.ts';
-import { evaluateStage } from './evaluate/stage.ts';
-import { gradcamStage } from './explain/stage.ts';
+import { evaluateStage } from './evaluate/evaluate-stage.ts';
+import { gradcamStage } from './explain/gradcam-stage.ts';
 import { embedResnetStage } from './embed/resnet-stage.ts';
-import { clusterStage } from './cluster/stage.ts';
+import { clusterStage } from './cluster/cluster-stage.ts';
 import { embedClipStage } from './embed/clip-stage.ts';
-import { baselinesStage } from './baselines/stage.ts';
-import { findingsStage } from './findings/stage.ts';
+import { baselinesStage } from './baselines/baselines-stage.ts';
+import { findingsStage } from './findings/findings-stage.ts';
 
 export const studyStages: StageDefinition[] = [
   datasetStage,

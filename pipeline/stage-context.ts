@@ -9,11 +9,12 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { temporaryPathFor, writeFileSynced } from './core/atomic.ts';
 import { FileError, StudyError } from './core/errors.ts';
 import { assertContract } from './core/data-contract.ts';
+import { DATA_FILES } from './contracts.ts';
 import { recordingView } from './core/config-audit.ts';
 import { STAGE_FILES, type StageFileName } from './stage-files.ts';
 import type { Logger } from './core/effects.ts';
 import type { LoadedConfig } from './core/config-types.ts';
-import type { StageContext, StageDefinition } from './stages.ts';
+import type { StageContext, StageDefinition } from './stage-types.ts';
 import * as msg from './core/messages.ts';
 
 /** A stage file's path, refused unless the reading stage runs after its writer (so it is fingerprinted). */
@@ -80,8 +81,10 @@ export function createContext(
         throw new FileError(path, msg.stageOutputNotJson(STAGE_FILES[name].stage, (error as Error).message, name));
       }
     },
-    writeData: (name, schema, value) => {
+    writeData: (name, value) => {
       assertContract(name, value);
+      // A file outside the contracts (a test's own stage) is schema 1.
+      const schema = (DATA_FILES as Partial<Record<string, { schema: number }>>)[name]?.schema ?? 1;
       return writeFile(join(loaded.resolved.data, `${name}.json`), JSON.stringify({ schema, run: fingerprint, ...value }, null, 2) + '\n');
     },
   };

@@ -1,6 +1,6 @@
 /**
  * Writes pipeline/contract-schemas.json: the JSON Schema of every `_data` file's type, generated
- * from pipeline/contracts.ts by ts-json-schema-generator (the types stay the one place the
+ * from the types in pipeline/contracts/ by ts-json-schema-generator (the types stay the one place the
  * contract is written; the schema follows them). The runner checks each `_data` file against it
  * before writing. Run: npx tsx scripts/contract-schemas.ts   (test/contracts.test.ts fails when
  * it is out of date)
@@ -12,7 +12,8 @@ import { DATA_FILE_TYPES } from '../pipeline/contracts.ts';
 
 export async function contractSchemas(): Promise<Record<string, unknown>> {
   const generator = createGenerator({
-    path: fileURLToPath(new URL('../pipeline/contracts.ts', import.meta.url)),
+    // The types live in pipeline/contracts/ (re-exported by pipeline/contracts.ts).
+    path: fileURLToPath(new URL('../pipeline/contracts/*.ts', import.meta.url)),
     tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)),
     skipTypeCheck: true,
     additionalProperties: false,

@@ -7,7 +7,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { studyStages } from '../pipeline/graph.ts';
-import { orderStages, type StageDefinition } from '../pipeline/stages.ts';
+import { orderStages } from '../pipeline/stages.ts';
+import type { StageDefinition } from '../pipeline/stage-types.ts';
 import { resultsMarkdown, type BenchResults } from '../bench/results-table.ts';
 
 export const MARKERS = {

@@ -44,6 +44,15 @@ function stageModules(): { file: string; text: string }[] {
   return found.filter((m) => !m.file.endsWith('stages.ts') && !m.file.endsWith('graph.ts') && !m.file.endsWith('stage-context.ts'));
 }
 
+test("stage modules are named one way: <folder>/<stage name>-stage.ts (the folder's word may be left out)", () => {
+  for (const { file, text } of stageModules()) {
+    // A factory's stages (`cluster-${source}`) are named by the fixed part.
+    const name = /\bname: [`']([^`'$]+)/.exec(text)?.[1]?.replace(/-$/, '');
+    const match = /^pipeline\/([^/]+)\/(.+)-stage\.ts$/.exec(file);
+    assert.ok(name && match && (match[2] === name || `${match[1]}-${match[2]}` === name), `${file} defines stage '${name}'`);
+  }
+});
+
 test("no stage imports another stage's module, and every upstream file comes through the runner", () => {
   const modules = stageModules();
   assert.ok(modules.length >= 10, `found only ${modules.map((m) => m.file).join(', ')}`);

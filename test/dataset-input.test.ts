@@ -13,7 +13,7 @@ import { checkData, checkReport, requireUsable, type CheckOptions } from '../pip
 import { defaultConfig, validateConfig } from '../pipeline/core/config.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
 import { runStages } from '../pipeline/stages.ts';
-import { datasetStage } from '../pipeline/data/stage.ts';
+import { datasetStage } from '../pipeline/data/dataset-stage.ts';
 import { cleanPrice, detectDecimal, parsePrice } from '../pipeline/data/price.ts';
 import { detectDelimiter } from '../pipeline/data/csv.ts';
 import { closestColumn } from '../pipeline/data/manifest.ts';

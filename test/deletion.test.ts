@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRandom } from '../pipeline/core/random.ts';
 import { blurImage, bootstrapMean, perturb, randomMask, summariseDeletion, topFractionMask, upsampleBilinear } from '../pipeline/explain/deletion.ts';
-import { runDeletionCheck, type DeletionPhoto } from '../pipeline/explain/stage.ts';
+import { runDeletionCheck, type DeletionPhoto } from '../pipeline/explain/gradcam-stage.ts';
 import { openCamNetwork, type CamNetwork } from '../pipeline/explain/cam-network.ts';
 import { tf } from '../pipeline/model/backend.ts';
 import { assertArrayClose, flat } from './helpers/tolerance.ts';

@@ -16,7 +16,7 @@ import { Liquid } from 'liquidjs';
 import { chromium } from 'playwright-core';
 import { heatmapGradient } from '../pipeline/explain/overlay.ts';
 import { clusterColour, clusterMap, clusterPages } from '../pipeline/report/assemble.ts';
-import { sampleSheet } from '../pipeline/cluster/stage.ts';
+import { sampleSheet } from '../pipeline/cluster/cluster-stage.ts';
 import { chartConfig } from '../pipeline/site/chart-theme.ts';
 import { percent } from '../pipeline/site/filters.ts';
 import type { ClusterData, GradcamData, ReportData } from '../pipeline/contracts.ts';

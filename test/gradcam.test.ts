@@ -4,9 +4,14 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { initBackend, tf } from '../pipeline/model/backend.ts';
 import { networkFromFile } from '../pipeline/model/weights.ts';
-import { nchwToTensor } from '../pipeline/model/forward.ts';
+import { nchwToNhwc, type Nested } from '../pipeline/model/forward.ts';
 import { gradCam } from '../pipeline/explain/gradcam.ts';
 import { assertArrayClose, flat } from './helpers/tolerance.ts';
+
+const nchwToTensor = (input: Nested) => {
+  const { x, shape } = nchwToNhwc(input);
+  return tf.tensor4d(x, shape);
+};
 
 const fixture = new URL('./fixtures/tiny-resnet/', import.meta.url).pathname;
 

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { distanceEngine, jsDistances, kmeans, Matrix } from '../pipeline/cluster/kmeans.ts';
+import { kmeans } from '../pipeline/cluster/kmeans.ts';
+import { distanceEngine, jsDistances, Matrix } from '../pipeline/cluster/distances.ts';
 import { elbow, kneedle } from '../pipeline/cluster/elbow.ts';
 
 const reference = JSON.parse(await readFile(new URL('./fixtures/reference/kmeans-reference.json', import.meta.url), 'utf8')) as { x: number[][]; inertia: Record<string, number> };

@@ -85,3 +85,42 @@ test('a value the user gave is quoted as given, and the fix is named', () => {
   assert.match(msg.stageOutputNotJson('evaluate', 'Unexpected end'), /the evaluate stage's output is not valid JSON \(Unexpected end\).*--force --only evaluate/);
   assert.match(msg.stageOutputUnreadable('data', 'ENOENT', 'split'), /^cannot read split, written by the data stage \(ENOENT\); run 'study build --force --only data'/);
 });
+
+test('every config key a message names exists, and every value it tells the user to set is valid', () => {
+  type Schema = { properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; enum?: unknown[]; type?: string | string[]; anyOf?: Schema[]; oneOf?: Schema[] };
+  const schema = JSON.parse(readFileSync(join(root, 'study.schema.json'), 'utf8')) as Schema;
+  const sections = Object.keys(schema.properties!).filter((k) => schema.properties![k]!.properties);
+  const lookup = (path: string[]): Schema | undefined => {
+    let node: Schema | undefined = schema;
+    for (const part of path) {
+      const next: Schema | undefined = node?.properties?.[part] ?? (typeof node?.additionalProperties === 'object' ? node.additionalProperties : undefined);
+      node = next ?? node?.anyOf?.concat(node.oneOf ?? []).map((s) => s.properties?.[part]).find(Boolean);
+      if (!node) return undefined;
+    }
+    return node;
+  };
+  // The catalogue, and the templates that word the findings for a reader.
+  const files = ['pipeline/core/messages.ts', 'pipeline/findings/wording.ts'];
+  const keyPattern = new RegExp(`\\b(${sections.join('|')})\\.([a-z_]+)(?:\\.([a-z_]+))?\\b(?!\\()`, 'g');
+  const named: string[] = [];
+  const wrong: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const match of text.matchAll(keyPattern)) {
+      // `dataset.columns.${key}`: the last part is filled in when the message is written.
+      const path = match.slice(1).filter(Boolean) as string[];
+      if (text[match.index! + match[0].length] === '$') path.pop();
+      named.push(path.join('.'));
+      if (!lookup(path)) wrong.push(`${file}: '${path.join('.')}' is not a config key`);
+    }
+    // "set model.inference and model.engine to "tfjs"": each key must accept the value.
+    for (const match of text.matchAll(/set ((?:[a-z_]+\.[a-z_.]+(?:,? and |, )?)+) to \\?"([^"\\]+)\\?"/g)) {
+      for (const key of match[1]!.split(/,? and |, /)) {
+        const node = lookup(key.split('.'));
+        if (node?.enum && !node.enum.includes(match[2])) wrong.push(`${file}: ${key} cannot be "${match[2]}" (it is one of ${node.enum.join(', ')})`);
+      }
+    }
+  }
+  assert.ok(named.length > 30, `only ${named.length} config keys named`);
+  assert.deepEqual(wrong, []);
+});

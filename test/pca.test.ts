@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { Matrix } from '../pipeline/cluster/kmeans.ts';
+import { Matrix } from '../pipeline/cluster/distances.ts';
 import { pca } from '../pipeline/cluster/pca.ts';
 import { trustworthiness } from '../pipeline/cluster/trustworthiness.ts';
 

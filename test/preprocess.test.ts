@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { decodeToRgb } from '../pipeline/data/preprocess.ts';
 import { jpegTurboStatus } from '../pipeline/data/jpeg-turbo.ts';
 import { runStages } from '../pipeline/stages.ts';
-import { datasetStage } from '../pipeline/data/stage.ts';
+import { datasetStage } from '../pipeline/data/dataset-stage.ts';
 import { preprocessStage } from '../pipeline/data/preprocess-stage.ts';
 import { ImageCache } from '../pipeline/data/image-cache.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';

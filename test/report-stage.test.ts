@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { reportStage } from '../pipeline/report/stage.ts';
+import { reportStage } from '../pipeline/report/report-stage.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
-import type { StageContext } from '../pipeline/stages.ts';
+import type { StageContext } from '../pipeline/stage-types.ts';
 import { createContext } from '../pipeline/stage-context.ts';
 import { makeProject } from './helpers/project.ts';
 
@@ -17,7 +17,7 @@ async function runReport(files: Record<string, string>) {
   // The runner's own context (its upstream reads and checks), with `_data` writes recorded.
   const ctx: StageContext = {
     ...createContext(reportStage, loaded, 'f', createRecordingLogger(), new Map()),
-    writeData: async (name: string, _schema: number, value: object) => void (written[name] = value),
+    writeData: async (name, value) => void (written[name] = value),
   };
   await reportStage.run(ctx);
   return written;

@@ -9,7 +9,7 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { runStages } from '../pipeline/stages.ts';
-import { datasetStage } from '../pipeline/data/stage.ts';
+import { datasetStage } from '../pipeline/data/dataset-stage.ts';
 import { preprocessStage } from '../pipeline/data/preprocess-stage.ts';
 import { checkData } from '../pipeline/data/check.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';

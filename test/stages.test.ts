@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runStages, orderStages, type StageDefinition } from '../pipeline/stages.ts';
+import { runStages, orderStages } from '../pipeline/stages.ts';
+import type { StageContext, StageDefinition } from '../pipeline/stage-types.ts';
+
+/** A test stage's own _data file: outside the contracts, so written untyped. */
+const writeTestData = (ctx: StageContext, name: string, value: object) => (ctx.writeData as unknown as (name: string, value: object) => Promise<void>)(name, value);
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
 import { makeProject } from './helpers/project.ts';
 import type { LoadedConfig } from '../pipeline/core/config-types.ts';
@@ -23,7 +27,7 @@ function makeGraph(loaded: LoadedConfig) {
       run: async (ctx) => {
         runs.push('summary');
         const doubled = JSON.parse(await readFile(join(loaded.resolved.data, 'double.json'), 'utf8'));
-        await ctx.writeData('summary', 1, { total: doubled.values.reduce((a: number, b: number) => a + b, 0) });
+        await writeTestData(ctx, 'summary', { total: doubled.values.reduce((a: number, b: number) => a + b, 0) });
       },
     },
     {
@@ -47,7 +51,7 @@ function makeGraph(loaded: LoadedConfig) {
       run: async (ctx) => {
         runs.push('double');
         const source = JSON.parse(await readFile(join(loaded.resolved.data, 'source.json'), 'utf8'));
-        await ctx.writeData('double', 1, { values: source.values.map((v: number) => v * 2) });
+        await writeTestData(ctx, 'double', { values: source.values.map((v: number) => v * 2) });
       },
     },
     {
@@ -56,7 +60,7 @@ function makeGraph(loaded: LoadedConfig) {
       config: (c) => c.preprocess,
       run: async (ctx) => {
         runs.push('side');
-        await ctx.writeData('side', 1, { size: ctx.config.preprocess.size });
+        await writeTestData(ctx, 'side', { size: ctx.config.preprocess.size });
       },
     },
   ];
@@ -185,7 +189,7 @@ test('a stage that fails leaves the previous outputs intact and no temporary fil
     s.name !== 'source'
       ? s
       : { ...s, run: async (ctx: Parameters<StageDefinition['run']>[0]) => {
-          await ctx.writeData('source', 1, { values: [666] });
+          await writeTestData(ctx, 'source', { values: [666] });
           throw new Error('disk full');
         } },
   );
@@ -262,8 +266,8 @@ test('an output the previous run wrote and this run did not is removed', async (
     version: 1,
     config: () => write,
     run: async (ctx) => {
-      await ctx.writeData('always', 1, { ok: true });
-      if (write) await ctx.writeData('sometimes', 1, { ok: true });
+      await writeTestData(ctx, 'always', { ok: true });
+      if (write) await writeTestData(ctx, 'sometimes', { ok: true });
     },
   };
   await build(loaded, [stage]);
@@ -279,7 +283,7 @@ test('one run per project at a time; a lock left by a killed run is taken over; 
   const blocking: StageDefinition = { name: 'slow', version: 1, run: () => new Promise<void>((r) => (release = r)) };
   const first = build(loaded, [blocking]);
   await new Promise((r) => setTimeout(r, 100));
-  const quick: StageDefinition = { name: 'quick', version: 1, run: (ctx) => ctx.writeData('quick', 1, {}) };
+  const quick: StageDefinition = { name: 'quick', version: 1, run: (ctx) => writeTestData(ctx, 'quick', {}) };
   await assert.rejects(build(loaded, [quick]), /another study run \(pid \d+\) is working in this project/);
   release();
   await first;
@@ -318,7 +322,7 @@ test('an input the stage brings into being (a download) is recorded as it ended;
           // offline without a copy
         }
       }
-      await ctx.writeData('fit', 1, { used });
+      await writeTestData(ctx, 'fit', { used });
     },
   });
   const loaded = await makeProject();
@@ -362,7 +366,7 @@ test('strictConfig: a stage reading a setting outside its declared slice fails, 
     tuning,
     run: async (ctx) => {
       read(ctx.config);
-      await ctx.writeData('reader', 1, {});
+      await writeTestData(ctx, 'reader', {});
     },
   });
   const strict = (s: StageDefinition) => runStages([s], loaded, { logger: createRecordingLogger(), strictConfig: true, force: true });

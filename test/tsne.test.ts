@@ -7,7 +7,7 @@ import { bruteNeighbours, vpTreeNeighbours } from '../pipeline/cluster/tsne-neig
 import { barnesHutRepulsion } from '../pipeline/cluster/tsne-tree.ts';
 import { trustworthiness } from '../pipeline/cluster/trustworthiness.ts';
 import { pca } from '../pipeline/cluster/pca.ts';
-import { Matrix } from '../pipeline/cluster/kmeans.ts';
+import { Matrix } from '../pipeline/cluster/distances.ts';
 import { createRandom } from '../pipeline/core/random.ts';
 
 const reference = JSON.parse(await readFile(new URL('./fixtures/reference/tsne-reference.json', import.meta.url), 'utf8')) as { x: number[][]; labels: number[]; trustworthiness: number };

@@ -1,5 +1,6 @@
 /** The elbow: KMeans over a range of K, and the K at the curve's knee (Kneedle) when it has one. */
-import { distanceEngine, kmeans, type KMeansOptions, type KMeansResult, type Matrix } from './kmeans.ts';
+import { kmeans, type KMeansOptions, type KMeansResult } from './kmeans.ts';
+import { distanceEngine, type Matrix } from './distances.ts';
 
 /**
  * Kneedle (Satopaa et al., 2011) on a decreasing elbow curve: both axes scaled to [0, 1], the

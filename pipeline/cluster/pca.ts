@@ -8,7 +8,7 @@
  * largest-magnitude score of each component is positive). Centred data has rank at most
  * N - 1, so at most N - 1 components are returned; `dropped` says how many asked for were not.
  */
-import { Matrix } from './kmeans.ts';
+import { Matrix } from './distances.ts';
 import { symmetricEigen } from './symmetric-eigen.ts';
 import { productInJs, productInOnnx } from './scatter.ts';
 

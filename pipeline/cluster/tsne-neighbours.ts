@@ -2,7 +2,7 @@
  * t-SNE's exact k nearest neighbours (squared Euclidean): by brute force with onnxruntime matrix
  * products, or, without onnxruntime, from a vantage-point tree. Both give the same neighbours.
  */
-import { Matrix } from './kmeans.ts';
+import { Matrix } from './distances.ts';
 import { createRandom } from '../core/random.ts';
 interface VpNode {
   index: number;

@@ -11,7 +11,7 @@
  *  - repulsion over a quadtree: a cell whose size / distance < theta acts as one point.
  */
 import { availableParallelism } from 'node:os';
-import { Matrix } from './kmeans.ts';
+import { Matrix } from './distances.ts';
 import { pca } from './pca.ts';
 import { StudyError } from '../core/errors.ts';
 import { nearestNeighbours } from './tsne-neighbours.ts';

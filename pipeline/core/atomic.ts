@@ -40,8 +40,3 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Plain (non-atomic) write, for files nobody reads while they are written. */
-export async function writeFileEnsuringDir(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, data);
-}

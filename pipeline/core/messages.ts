@@ -169,7 +169,7 @@ export const splitShort = (side: string, requested: number, short: readonly stri
 
 // ---- Weights, networks and engines -----------------------------------------------------------
 
-export const weightsFileMissing = (path: string) => `model.weights: no file at ${path}; give a .safetensors file, "imagenet" or "random"`;
+export const weightsFileMissing = (path: string) => `model.weights: no file at ${path}; give a .safetensors file, "imagenet" or "none" (random initialisation)`;
 /** `path`: where the file is looked for (the terminal's warning); the published text has none. */
 export const imagenetUnavailable = (why: string, path?: string) =>
   `ImageNet weights unavailable: ${why}. Training starts from random initialisation (ResNet50 layout); the report says so. To use them offline, ${
@@ -193,7 +193,7 @@ export const tensorShape = (source: string, tensor: string, got: readonly (numbe
 export const unknownLayer = (layer: string, stages: number) => `unknown layer '${layer}': choose one of ${layerChoices(stages)}`;
 export const multiClassPredict = (classes: number) => `a ${classes}-class network; predict needs the single-logit model training writes`;
 export const camHead = (features: number, weights: number) => `Grad-CAM from the last stage needs a single-logit head over ${features} features, got ${weights} weights`;
-export const onnxUnavailable = (why: string) => `onnxruntime-node cannot be loaded (${why}); set model.inference to "tfjs" to run forward passes in TensorFlow.js`;
+export const onnxUnavailable = (why: string) => `onnxruntime-node cannot be loaded (${why}); set model.inference and model.engine to "tfjs" to run the network in TensorFlow.js instead`;
 export const engineFallback = (why: string, what: 'forward passes' | 'training') => `${why}; ${what} run${what === 'training' ? 's' : ''} in TensorFlow.js`;
 export const noTfjsBackend = (reasons: readonly string[]) => `no TensorFlow.js backend could be started:\n  ${reasons.join('\n  ')}`;
 export const notClipFolder = (path: string) => `${path}: not a CLIP model folder (no config.json); give a hub id or a folder holding config.json`;

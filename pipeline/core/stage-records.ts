@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { hashFile } from './hash.ts';
 import type { FileHashes } from './file-hashes.ts';
-import type { StageRecord } from '../stages.ts';
+import type { StageRecord } from '../stage-types.ts';
 
 export async function readRecord(dir: string, name: string): Promise<StageRecord | undefined> {
   try {

@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import type { PreprocessData } from '../contracts.ts';
 import { mapOrdered } from '../core/concurrency.ts';
 import { FileError } from '../core/errors.ts';
@@ -90,6 +90,6 @@ export const preprocessStage: StageDefinition = {
       mean_rgb: sum.map((s) => (pixels ? Math.round((s / pixels) * 100) / 100 : 0)) as [number, number, number],
       decoders,
     };
-    await ctx.writeData('preprocess', 1, data);
+    await ctx.writeData('preprocess', data);
   },
 };

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import type { ClipData } from '../contracts.ts';
 import type { LoadedConfig } from '../core/config-types.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -50,7 +50,7 @@ export const embedClipStage: StageDefinition = {
         images: 0,
         dimensions: 0,
       };
-      await ctx.writeData('clip', 1, data);
+      await ctx.writeData('clip', data);
       ctx.notes.clip = 'not run';
       return;
     }
@@ -72,7 +72,7 @@ export const embedClipStage: StageDefinition = {
     } finally {
       await clip.dispose();
     }
-    await ctx.writeData('clip', 1, { status: 'ran', model: clip.name, reason: null, enable: null, images: scoredListings(split).length + split.train.length, dimensions: dim } satisfies ClipData);
+    await ctx.writeData('clip', { status: 'ran', model: clip.name, reason: null, enable: null, images: scoredListings(split).length + split.train.length, dimensions: dim } satisfies ClipData);
   },
 };
 

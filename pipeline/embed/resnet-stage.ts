@@ -5,7 +5,7 @@
  * validation set goes through the network once.
  */
 import { readFile } from 'node:fs/promises';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import { embeddingPaths, type EmbeddingIndex } from './store.ts';
 import { FileError } from '../core/errors.ts';
 import { scoredSide } from '../data/split.ts';

@@ -34,7 +34,7 @@ async function prepare(name: BackendName): Promise<string | undefined> {
     case 'tensorflow':
       // tfjs-node(-gpu) register the 'tensorflow' backend when imported.
       if ((await tryImport('@tensorflow/tfjs-node-gpu')) || (await tryImport('@tensorflow/tfjs-node'))) return undefined;
-      return 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (see the README, GPU notes)';
+      return 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (docs/model.md, Backends and GPUs)';
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const require = createRequire(import.meta.url);
@@ -90,10 +90,6 @@ export async function initBackend(requested: BackendName | 'auto' = 'auto'): Pro
     }
   }
   throw new StudyError(msg.noTfjsBackend(reasons));
-}
-
-export function activeBackend(): BackendName | undefined {
-  return active;
 }
 
 export { tf };

@@ -1,5 +1,4 @@
 /** Input conversions for forward passes: NCHW nested arrays (the fixtures' and PyTorch's layout) to NHWC. */
-import { tf } from './backend.ts';
 import { StudyError } from '../core/errors.ts';
 import * as msg from '../core/messages.ts';
 
@@ -33,11 +32,6 @@ export function nchwToNhwc(input: Nested, what = 'input_nchw'): { x: Float32Arra
   return { x, shape: [n, h, w, c] };
 }
 
-/** An [N][3][H][W] array as an NHWC tensor. */
-export function nchwToTensor(input: Nested, what = 'input_nchw'): tf.Tensor4D {
-  const { x, shape } = nchwToNhwc(input, what);
-  return tf.tensor4d(x, shape);
-}
 
 /** A flat array as `n` rows of plain numbers (JSON output). */
 export function rows(data: ArrayLike<number>, n: number): number[][] {

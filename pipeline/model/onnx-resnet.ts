@@ -1,7 +1,8 @@
 /**
  * The trained ResNet as an ONNX graph, run by onnxruntime-node: native, multithreaded kernels
  * for every forward-only pass (evaluation, embeddings, prediction, Grad-CAM at the last
- * stage). Training stays in TensorFlow.js; onnxruntime has no training API in Node.
+ * stage). Training runs through onnxruntime too, as one static graph written by onnx-train/
+ * (onnxruntime has no training API in Node); TensorFlow.js is the optional second engine.
  *
  * The graph is written from the torchvision-layout tensors (the file training exports), so
  * it is the same network by construction: Conv (OIHW weights, symmetric pads), BatchNormalization

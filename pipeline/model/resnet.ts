@@ -110,13 +110,3 @@ export function buildResNet(spec: ResNetSpec, seed = 0): ResNet {
   };
   return { spec, model, stages, input, logits, features, headFrom };
 }
-
-/** A model with extra outputs: the logits plus the output of `layer` (e.g. 'layer4'). */
-export function withStageOutput(net: ResNet, layer: string): tf.LayersModel {
-  const match = /^layer([1-9])$/.exec(layer);
-  const stage = match ? Number(match[1]) - 1 : -1;
-  if (stage < 0 || stage >= net.stages.length) {
-    throw new StudyError(msg.unknownLayer(layer, net.stages.length));
-  }
-  return tf.model({ inputs: net.input, outputs: [net.stages[stage]!, net.logits] });
-}

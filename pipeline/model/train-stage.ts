@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { open, rm } from 'node:fs/promises';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import { stageFile } from '../stage-files.ts';
 import type { TrainData } from '../contracts.ts';
 import { ImageCache } from '../data/image-cache.ts';
@@ -92,7 +92,7 @@ export const trainStage: StageDefinition = {
         best_val_loss: state.best_val_loss ?? Number.NaN,
         stopped_early: state.stopped_early,
       };
-      await ctx.writeData('train', 2, data);
+      await ctx.writeData('train', data);
     } finally {
       train.close();
       validation.close();

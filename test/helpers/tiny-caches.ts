@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runStages } from '../../pipeline/stages.ts';
-import { datasetStage } from '../../pipeline/data/stage.ts';
+import { datasetStage } from '../../pipeline/data/dataset-stage.ts';
 import { preprocessStage } from '../../pipeline/data/preprocess-stage.ts';
 import { ImageCache } from '../../pipeline/data/image-cache.ts';
 import { createRecordingLogger } from '../../pipeline/core/effects.ts';

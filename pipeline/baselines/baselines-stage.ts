@@ -7,13 +7,13 @@
  * With simulated labels whose probability is in the manifest, that probability's own ROC AUC (the
  * ceiling any model could reach); the column is never a feature. Writes `_data/baselines.json`.
  */
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import type { BaselinesData } from '../contracts.ts';
 import { readEmbeddings } from '../embed/store.ts';
 import { evaluatePredictions } from '../evaluate/evaluate.ts';
 import { fitLogistic, predictProbability } from './logistic.ts';
 import { metadataFeatures } from './metadata.ts';
-import { normaliseRow } from '../cluster/kmeans.ts';
+import { normaliseRow } from '../cluster/distances.ts';
 import { bootstrapIntervals } from '../evaluate/bootstrap.ts';
 import { rocAuc } from '../evaluate/metrics.ts';
 import { pairedAucDifference } from './paired.ts';
@@ -107,7 +107,7 @@ export const baselinesStage: StageDefinition = {
     const score = (m: (typeof models)[number]) => (best_by === 'roc_auc' ? m.roc_auc! : m.accuracy);
     const best = models.reduce((a, b) => (score(b) > score(a) ? b : a)).name;
     const data: BaselinesData = { resnet, metadata, clip_probe: clipProbe, models, rows, image_vs_metadata: imageVsMetadata, ceiling, best, best_by };
-    await ctx.writeData('baselines', 4, data);
+    await ctx.writeData('baselines', data);
     ctx.logger.info(`  ${models.map((m) => `${m.name}: accuracy ${m.accuracy.toFixed(3)}, AUC ${m.roc_auc?.toFixed(3) ?? 'n/a'}`).join('; ')}`);
   },
 };

@@ -9,14 +9,15 @@
 import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import type { ClusterData } from '../contracts.ts';
 import { keyedUniform } from '../core/random.ts';
 import { StudyError } from '../core/errors.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import { readEmbeddings } from '../embed/store.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
-import { kmeans, Matrix, normaliseRow } from './kmeans.ts';
+import { kmeans } from './kmeans.ts';
+import { Matrix, normaliseRow } from './distances.ts';
 import { elbow } from './elbow.ts';
 import { tsne } from './tsne.ts';
 import { salesByCluster } from './sales.ts';
@@ -177,7 +178,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
           image: thumbs[i] ?? null,
         })),
       };
-      await ctx.writeData(`clusters_${source}`, 3, data);
+      await ctx.writeData(`clusters_${source}`, data);
       ctx.logger.info(`  ${source}: K = ${k} (${data.k_method}), overall sell-through ${(sales.overall_rate * 100).toFixed(1)}%`);
       ctx.logger.info(
         semantics

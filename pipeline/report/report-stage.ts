@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import { FileError } from '../core/errors.ts';
 import { assembleReport, type StudyReference } from './assemble.ts';
 import { studyReferencePath } from '../site/globals.ts';
@@ -23,6 +23,6 @@ export const reportStage: StageDefinition = {
     // A cluster stage without embeddings (CLIP not run) writes no file; any other absence is an error.
     const clusterFiles = (['data:clusters_resnet', 'data:clusters_clip'] as const).filter((name) => ctx.exists(name));
     const clusters = await Promise.all(clusterFiles.map((name) => ctx.read(name)));
-    await ctx.writeData('report', 7, assembleReport(reference, await ctx.read('data:train'), await ctx.read('data:evaluate'), clusters));
+    await ctx.writeData('report', assembleReport(reference, await ctx.read('data:train'), await ctx.read('data:evaluate'), clusters));
   },
 };

@@ -9,7 +9,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import type { DeletionCheck, GradcamData } from '../contracts.ts';
 import { createRandom, keyedUniform } from '../core/random.ts';
 import { ImageCache } from '../data/image-cache.ts';
@@ -93,7 +93,7 @@ export const gradcamStage: StageDefinition = {
       await net.close();
     }
     const data: GradcamData = { layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items, deletion };
-    await ctx.writeData('gradcam', 2, data);
+    await ctx.writeData('gradcam', data);
   },
 };
 

@@ -4,7 +4,7 @@
  * it (wording.ts) and assembles the closing Interpretation. Writes `_data/findings.json`.
  */
 import { readFile } from 'node:fs/promises';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import type { FindingsData } from '../contracts.ts';
 import { FileError } from '../core/errors.ts';
 import { studyReferencePath } from '../site/globals.ts';
@@ -54,7 +54,7 @@ export const findingsStage: StageDefinition = {
     });
     const interpretation = interpret({ findings, accuracy: evaluate.report.accuracy, accuracy_ci95: evaluate.ci95.accuracy, simulated, clip_ran: clusters.some((c) => c.source === 'clip'), study });
     const data: FindingsData = { findings, interpretation };
-    await ctx.writeData('findings', 1, data);
+    await ctx.writeData('findings', data);
     for (const f of findings) ctx.logger.info(`  ${f.id}${f.source ? ` (${f.source})` : ''}: ${f.verdict}`);
   },
 };

@@ -4,7 +4,7 @@
  * accuracy) and `<cache>/evaluate/predictions.json` (one score per validation image, for
  * Grad-CAM and the report), plus the pass's pooled features (`features.f32`, for embed-resnet).
  */
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import { stageFile } from '../stage-files.ts';
 import type { EvaluateData, Prediction } from '../contracts.ts';
 import { ImageCache } from '../data/image-cache.ts';
@@ -50,7 +50,7 @@ export const evaluateStage: StageDefinition = {
         by_category: accuracyByCategory(predictions),
         score_histogram: histogram(predictions),
       };
-      await ctx.writeData('evaluate', 1, data);
+      await ctx.writeData('evaluate', data);
       await ctx.writeFile(stageFile('features', loaded.resolved), new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
       await ctx.writeFile(stageFile('predictions', loaded.resolved), JSON.stringify({ schema: 1, run: ctx.fingerprint, threshold: THRESHOLD, predictions }));
       const r = evaluation.report;

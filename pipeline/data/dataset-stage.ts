@@ -4,7 +4,7 @@
  * `<cache>/dataset/split.json` (the chosen listings) and `problems.json` (every problem).
  */
 import { basename, join, relative } from 'node:path';
-import type { StageDefinition } from '../stages.ts';
+import type { StageDefinition } from '../stage-types.ts';
 import { stageFile } from '../stage-files.ts';
 import { checkData, MIN_PER_CLASS_PER_SIDE, requireUsable } from './check.ts';
 import { SIDES, splitListings } from './split.ts';
@@ -13,7 +13,6 @@ import { summariseDataset } from './summary.ts';
 import { StudyError } from '../core/errors.ts';
 import * as msg from '../core/messages.ts';
 
-export const DATASET_SCHEMA = 1;
 
 export const datasetStage: StageDefinition = {
   name: 'dataset',
@@ -68,7 +67,7 @@ export const datasetStage: StageDefinition = {
       validationFraction: d.validation_fraction,
       requested: { train: d.train_per_class, validation: d.validation_per_class, test: d.test_per_class },
     });
-    await ctx.writeData('dataset', DATASET_SCHEMA, summary);
+    await ctx.writeData('dataset', summary);
     await ctx.writeFile(stageFile('split', loaded.resolved), JSON.stringify({ schema: 1, run: ctx.fingerprint, train: split.train, validation: split.validation, test: split.test }));
     await ctx.writeFile(join(loaded.resolved.cache, 'dataset', 'problems.json'), JSON.stringify({ schema: 1, run: ctx.fingerprint, problems: check.problems, near_duplicates: check.near_duplicates, leaks_removed: split.leaks_removed }));
     ctx.logger.info(`  ${check.usable}/${check.rows} rows usable; train ${split.train.length}, validation ${split.validation.length}${split.test.length ? `, test ${split.test.length}` : ''} (${split.per_class.train} + ${split.per_class.validation}${split.test.length ? ` + ${split.per_class.test}` : ''} per class)`);
