@@ -1,7 +1,7 @@
 /** Grad-CAM milliseconds per image for a ResNet50 at SIZE px on BACKEND (own process). */
 import { initBackend, tf, type BackendName } from '../pipeline/model/backend.ts';
 import { buildResNet, RESNET50 } from '../pipeline/model/resnet.ts';
-import { gradCam, lastStageGradCam } from '../pipeline/explain/gradcam.ts';
+import { camsFor, gradCam, lastStageSignals } from '../pipeline/explain/gradcam.ts';
 import { OnnxResNet } from '../pipeline/model/onnx-resnet.ts';
 import { exportTorchWeights } from '../pipeline/model/torch-layout.ts';
 
@@ -16,7 +16,7 @@ const pixels = (await x.data()) as Float32Array;
 const once = async () => {
   if (!onnx) return gradCam(net, x, layer);
   const out = await onnx.run(pixels, [8, size, size, 3]);
-  return lastStageGradCam(layer!, out.stage!, onnx.fcWeight, out.logits);
+  return camsFor(lastStageSignals(layer!, out.stage!, onnx.fcWeight, out.logits));
 };
 await once();
 const started = performance.now();

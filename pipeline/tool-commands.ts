@@ -35,14 +35,15 @@ export const toolCommands: Record<string, Command> = {
     },
   },
   gradcam: {
-    summary: 'Grad-CAM maps of a ResNet checkpoint for an input batch or photos',
-    usage: '--weights FILE --input FILE.json|IMAGE... [--layer layer4] [--target sold|not_sold] [--overlay OUT.png] [--json]',
+    summary: 'Grad-CAM (or Grad-CAM++) maps of a ResNet checkpoint for an input batch or photos',
+    usage: '--weights FILE --input FILE.json|IMAGE... [--layer layer4] [--target sold|not_sold] [--method gradcam|gradcam++] [--overlay OUT.png] [--json]',
     positionals: true,
     options: {
       weights: { type: 'string', valueName: 'FILE', description: 'torchvision-layout .safetensors (one logit)' },
       input: { type: 'string', multiple: true, valueName: 'FILE', description: 'JSON {"input_nchw": [N][3][H][W]} or photos (preprocessed as the pipeline does)' },
       layer: { type: 'string', valueName: 'NAME', description: 'layer1..layer4 (default layer4)' },
       target: { type: 'string', valueName: 'CLASS', description: 'sold or not_sold (default: each image\'s predicted class)' },
+      method: { type: 'string', valueName: 'NAME', description: 'gradcam (default) or gradcam++' },
       overlay: { type: 'string', valueName: 'OUT.png', description: 'write the first map over the first photo (photos only)' },
       size: { type: 'string', valueName: 'PX', description: 'input size for photos (default: stored with the model, else preprocess.size)' },
       config: configOption,
@@ -51,8 +52,10 @@ export const toolCommands: Record<string, Command> = {
     async run({ values, positionals }) {
       const { weights, files: inputs, size, config } = await photoCommandInputs(values, positionals, 'input');
       const target = enumOption(values.target, 'target', ['sold', 'not_sold'] as const);
+      const { EXPLAINER_IDS } = await import('./explain/explainer.ts');
+      const method = enumOption(values.method, 'method', EXPLAINER_IDS, 'gradcam');
       const { gradcamCommand } = await import('./explain/command.ts');
-      return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, overlay: values.overlay as string | undefined, size, config, engine: engineOption(values, config) });
+      return gradcamCommand({ weights, inputs, layer: (values.layer as string) ?? 'layer4', target, method, overlay: values.overlay as string | undefined, size, config, engine: engineOption(values, config) });
     },
   },
   'embed-clip': {

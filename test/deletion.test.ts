@@ -100,7 +100,7 @@ function fakeNetwork(map: (x: Float32Array, i: number) => number[][]): Pick<CamN
     async cams(x, shape, targets) {
       assert.ok(Array.isArray(targets) && targets.every((t) => t === 'sold'), 'maps of the predicted class');
       const maps = Array.from({ length: shape[0] }, (_, i) => map(x, i));
-      return { layer: 'layer3', targets: targets as never, logits: [], maps, raw: maps };
+      return { layer: 'layer3', method: 'gradcam', targets: targets as never, logits: [], maps, raw: maps };
     },
     async scores(x, shape) {
       const per = SIZE * SIZE * 3;
@@ -117,9 +117,10 @@ test('a map on the region the model uses drops more than random pixels; a random
     load,
     photos,
     0,
+    'gradcam',
   );
   const random = createRandom('maps');
-  const arbitrary = await runDeletionCheck(fakeNetwork(() => Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => random()))), load, photos, 0);
+  const arbitrary = await runDeletionCheck(fakeNetwork(() => Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => random()))), load, photos, 0, 'gradcam');
   assert.ok(faithful && arbitrary);
   assert.equal(faithful.blur_sigma, 4);
   assert.deepEqual(faithful.groups.map((g) => [g.group, g.photos]), [['all', 60], ['correct', 30], ['wrong', 30]]);
@@ -128,7 +129,8 @@ test('a map on the region the model uses drops more than random pixels; a random
   assert.ok(all.ci95![0] > 0, `faithful interval ${all.ci95}`);
   const chance = arbitrary.groups[0]!;
   assert.ok(chance.ci95![0] <= 0, `random-map interval ${chance.ci95} should reach 0`);
-  assert.equal(await runDeletionCheck(fakeNetwork(() => [[0]]), load, [], 0), null);
+  assert.equal(await runDeletionCheck(fakeNetwork(() => [[0]]), load, [], 0, 'gradcam'), null);
+  assert.equal(faithful.method, 'Grad-CAM');
 });
 
 test('scores are the sigmoid of the PyTorch logits on onnxruntime and on tfjs, without leaked tensors', async () => {

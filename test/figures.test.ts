@@ -40,12 +40,13 @@ const site = (path: string) => readFile(join(loaded.resolved.site, path), 'utf8'
 // ---- Grad-CAM grid, rendered alone from made-up items ----
 
 /** The grid include as the site's Liquid renders it (same options; `url` is the identity here). */
-async function renderGrid(gradcam: Partial<GradcamData>): Promise<string> {
+async function renderGrid(gradcam: Partial<GradcamData>, method = 0): Promise<string> {
   const engine = new Liquid({ root: join(repoRoot, 'content/_includes'), extname: '.liquid', strictVariables: true, lenientIf: true, jsTruthy: true });
   engine.registerFilter('url', (s: unknown) => s);
   engine.registerFilter('percent', (v: unknown, d?: number) => percent.call(undefined, v, d));
-  const full = { layer: 'layer3', target: 'predicted', resolution: [4, 4], thumbnails: 'full', threshold: 0.5, items: [], deletion: null, ...gradcam };
-  return engine.renderFile('gradcam-grid', { gradcam: full, evaluate: { set: 'validation' } });
+  const methods = [{ id: 'gradcam', name: 'Grad-CAM', about: 'a' }, { id: 'gradcam++', name: 'Grad-CAM++', about: 'b' }];
+  const full = { methods, layer: 'layer3', target: 'predicted', resolution: [4, 4], thumbnails: 'full', threshold: 0.5, items: [], deletion: null, ...gradcam };
+  return engine.renderFile('gradcam-grid', { gradcam: full, evaluate: { set: 'validation' }, method: methods[method] });
 }
 
 function items(perCell: number, category: (i: number) => string | null = () => 'Shorts'): GradcamData['items'] {
@@ -54,7 +55,7 @@ function items(perCell: number, category: (i: number) => string | null = () => '
     for (const truth of ['sold', 'not_sold'] as const)
       for (let i = 0; i < perCell; i++) {
         const soldPredicted = (group === 'correct') === (truth === 'sold');
-        out.push({ group, truth, predicted: soldPredicted ? 'sold' : 'not_sold', target: 'sold', score: soldPredicted ? 0.64 : 0.26, category: category(i), picture: `/assets/generated/gradcam/${out.length}.jpg`, strongest: 'centre' });
+        out.push({ group, truth, predicted: soldPredicted ? 'sold' : 'not_sold', target: 'sold', score: soldPredicted ? 0.64 : 0.26, category: category(i), picture: `/assets/generated/gradcam/${out.length}.jpg`, pictures: [{ method: 'gradcam', picture: `/assets/generated/gradcam/${out.length}.jpg`, strongest: 'centre' }, { method: 'gradcam++', picture: `/assets/generated/gradcam/pp-${out.length}.jpg`, strongest: 'top left' }], strongest: 'centre' });
       }
   return out;
 }
@@ -103,6 +104,21 @@ test('the Grad-CAM grid: readers\' words, outcomes apart and labelled, the draw 
   assert.match(html, /class="cam-scale" role="img" aria-label="[^"]*where the network looked/i);
   assert.match(html, /<span class="cam-scale-end">low<\/span><span class="cam-scale-bar"><\/span><span class="cam-scale-end">high<\/span>/);
   assert.match(await renderGrid({ items: items(4).filter((i) => i.group === 'correct') }), /The model made no wrong predictions/);
+  // The first method's pictures, named by it.
+  assert.deepEqual([...html.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]).slice(0, 2), ['/assets/generated/gradcam/0.jpg', '/assets/generated/gradcam/1.jpg']);
+  assert.match(html, /alt="Grad-CAM overlay on a /);
+});
+
+test("a second method's grid: the same photos by its own maps, its own ids, no second draw note or colour scale", async () => {
+  const html = await renderGrid({ items: items(4) }, 1);
+  const sources = [...html.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]!);
+  assert.equal(sources.length, 16);
+  assert.ok(sources.every((src) => /\/pp-\d+\.jpg$/.test(src)), sources.join(' '));
+  assert.match(html, /alt="Grad-CAM\+\+ overlay on a [^"]*the network looked most at the top left"/);
+  assert.match(html, /id="gradcam-plus-plus-correct"/);
+  assert.doesNotMatch(html, /id="gradcam-correct"/);
+  assert.match(html, /<figcaption>Correct predictions, by Grad-CAM\+\+<\/figcaption>/);
+  assert.doesNotMatch(html, /random draw|class="cam-scale"/);
 });
 
 test('the colour scale is the overlays\' colour map', async () => {

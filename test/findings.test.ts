@@ -99,10 +99,12 @@ test('Grad-CAM reliance: the interval of the paired drop difference must lie abo
   assert.equal(R.gradcamRelianceVerdict({ ci95: [0.002, 0.013] }), 'relies_on_highlighted_regions');
   assert.equal(R.gradcamRelianceVerdict({ ci95: [-0.003, 0.01] }), 'no_evidence_of_reliance');
   assert.equal(R.gradcamRelianceVerdict({ ci95: null }), 'no_evidence_of_reliance');
-  const n = { photos: 280, set: 'test', fraction: 0.2, cam_drop: 0.0169, random_drop: 0.0092, difference: 0.0077, ci95: [0.0021, 0.0134] as [number, number], correct: [0.0146, 0.0108] as [number, number], wrong: [0.0203, 0.007] as [number, number] };
+  const n = { method: 'Grad-CAM', photos: 280, set: 'test', fraction: 0.2, cam_drop: 0.0169, random_drop: 0.0092, difference: 0.0077, ci95: [0.0021, 0.0134] as [number, number], correct: [0.0146, 0.0108] as [number, number], wrong: [0.0203, 0.007] as [number, number] };
   assert.match(W.gradcamRelianceSentence('relies_on_highlighted_regions', n), /^The regions Grad-CAM highlights matter to the network more than random ones: .* by 1\.7 percentage points on average, against 0\.9 for a random 20% \(difference 0\.8, 95% interval 0\.2 to 1\.3; 280 test photos\)\. Separately: 1\.5 against 1\.1 for right predictions, 2\.0 against 0\.7 for wrong ones\.$/);
   assert.match(W.gradcamRelianceSentence('no_evidence_of_reliance', { ...n, ci95: [-0.003, 0.01], wrong: null }), /^There is no evidence that the regions Grad-CAM highlights matter to the network more than others: .*\)\.$/);
   assert.match(W.gradcamRelianceSentence('no_evidence_of_reliance', { ...n, ci95: null }), /too few photos for an interval/);
+  // The method tested is named: the first of gradcam.methods.
+  assert.match(W.gradcamRelianceSentence('relies_on_highlighted_regions', { ...n, method: 'Grad-CAM++' }), /^The regions Grad-CAM\+\+ highlights .* of each photo that Grad-CAM\+\+ marks/);
 });
 
 test("Spearman's rho and its permutation p equal scipy's (exact up to 8 points, Monte Carlo beyond)", () => {
@@ -134,7 +136,7 @@ const cluster = (source: 'resnet' | 'clip', ps: (number | null)[], semantics: Cl
 test('assembled findings: one per claim whose stage ran, each verdict its rule applied to its own numbers', () => {
   const categories = Array.from({ length: 6 }, (_, i) => ({ category: `c${i}`, images: 12, accuracy: 0.5, sold_rate: i / 10, mean_score: 0.4 + i / 50 }));
   const baselines = { metadata: { columns: ['category', 'brand'] }, image_vs_metadata: { method: 'paired bootstrap', network_auc: 0.6, metadata_auc: 0.7, difference: -0.1, ci95: [-0.2, -0.01], resamples: 1000, photos: 100 }, ceiling: null } as unknown as BaselinesData;
-  const gradcam = { deletion: { fraction: 0.2, groups: [{ group: 'all', photos: 100, cam_drop: 0.02, random_drop: 0.01, difference: 0.01, ci95: [-0.001, 0.02] }] } } as unknown as GradcamData;
+  const gradcam = { deletion: { method: 'Grad-CAM', fraction: 0.2, groups: [{ group: 'all', photos: 100, cam_drop: 0.02, random_drop: 0.01, difference: 0.01, ci95: [-0.001, 0.02] }] } } as unknown as GradcamData;
   const findings = assembleFindings({
     evaluate: evaluateData(0.6, [0.52, 0.68], categories),
     baselines,

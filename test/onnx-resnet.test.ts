@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { initBackend, tf } from '../pipeline/model/backend.ts';
 import { networkFromFile } from '../pipeline/model/weights.ts';
 import { OnnxResNet } from '../pipeline/model/onnx-resnet.ts';
-import { lastStageGradCam } from '../pipeline/explain/gradcam.ts';
+import { camsFor, lastStageSignals } from '../pipeline/explain/gradcam.ts';
+
+const lastStageGradCam = (...args: Parameters<typeof lastStageSignals>) => camsFor(lastStageSignals(...args), 'gradcam');
 import { assertArrayClose, flat } from './helpers/tolerance.ts';
 
 const fixture = new URL('./fixtures/tiny-resnet/', import.meta.url).pathname;

@@ -5,8 +5,7 @@
  * the photos share (some are easy for every model), so the interval is the one for the
  * difference, not two separate intervals set side by side.
  */
-import { MT19937 } from '../evaluate/mt19937.ts';
-import { percentile } from '../evaluate/bootstrap.ts';
+import { forEachResample, percentile } from '../evaluate/bootstrap.ts';
 import { rocAuc } from '../evaluate/metrics.ts';
 
 export interface PairedAuc {
@@ -21,23 +20,21 @@ export interface PairedAuc {
 
 export function pairedAucDifference(yTrue: number[], a: number[], b: number[], resamples = 1000, seed = 0): PairedAuc {
   const n = yTrue.length;
-  const rng = new MT19937(seed);
   const differences: number[] = [];
   const t = new Array<number>(n);
   const sa = new Array<number>(n);
   const sb = new Array<number>(n);
-  for (let r = 0; r < resamples; r++) {
+  forEachResample(n, resamples, seed, (indices) => {
     let positives = 0;
-    for (let i = 0; i < n; i++) {
-      const k = rng.randint(0, n);
+    indices.forEach((k, i) => {
       t[i] = yTrue[k]!;
       sa[i] = a[k]!;
       sb[i] = b[k]!;
       positives += t[i]!;
-    }
+    });
     // A resample holding one class has no AUC (as in bootstrapIntervals).
     if (positives > 0 && positives < n) differences.push(rocAuc(t, sa) - rocAuc(t, sb));
-  }
+  });
   const aucA = rocAuc(yTrue, a);
   const aucB = rocAuc(yTrue, b);
   return { a: aucA, b: aucB, difference: aucA - aucB, ci95: [percentile(differences, 2.5), percentile(differences, 97.5)], resamples, photos: n };

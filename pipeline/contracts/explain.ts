@@ -2,6 +2,8 @@
 
 /** `_data/gradcam.json`, written by the `gradcam` stage. */
 export interface GradcamData {
+  /** The methods that drew maps, in the page's order: id (gradcam.methods), name and what it does, for readers. */
+  methods: { id: string; name: string; about: string }[];
   layer: string;
   target: 'predicted' | 'sold' | 'not_sold';
   /** The map's resolution at that layer (h, w). */
@@ -15,8 +17,10 @@ export interface GradcamData {
     target: 'sold' | 'not_sold';
     score: number;
     category: string | null;
-    /** Site path of the overlay (named by a hash of the listing id). */
+    /** Site path of the first method's overlay (named by a hash of the listing id). */
     picture: string;
+    /** Every method's overlay of this photo, in the methods' order, and where its map peaks. */
+    pictures: { method: string; picture: string; strongest: string }[];
     /** Where the map peaks, in words, for the alt text. */
     strongest: string;
   }[];
@@ -44,6 +48,8 @@ export interface DeletionGroup {
  * the predicted class's probability drops (pytorch-grad-cam's ROAD / confidence-change idea).
  */
 export interface DeletionCheck {
+  /** The method whose maps were tested, by its name for readers (the first of gradcam.methods). */
+  method: string;
   photos: number;
   /** Share of pixels replaced (0.2). */
   fraction: number;

@@ -93,6 +93,8 @@ export interface TrainConfig {
 }
 
 export interface GradcamConfig {
+  /** The explanation methods, in the page's order; the first is the one the deletion check tests. */
+  methods: ('gradcam' | 'gradcam++')[];
   layer: string;
   target: 'predicted' | 'sold' | 'not_sold';
   per_group: number;

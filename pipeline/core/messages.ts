@@ -147,7 +147,7 @@ export const imageCacheTruncated = (image: number, bytes: number) => `truncated 
 export const noEmbeddings = (name: string) => `no ${name} embeddings: run the embed-${name} stage first`;
 export const featuresSize = (bytes: number, rows: number) => `${bytes} bytes are not ${rows} float32 rows; ${rerun('train')}`;
 export const dataContract = (file: string, type: string, problems: readonly string[]) =>
-  `_data/${file}.json does not match its contract (${type} in pipeline/contracts.ts): ${problems.join('; ')}`;
+  `_data/${file}.json does not match its contract (${type}, pipeline/contracts/): ${problems.join('; ')}`;
 export const runLocked = (pid: number, path: string) => `another study run (pid ${pid}) is working in this project; wait for it, or remove ${path} if that process is not a study run`;
 export const runLockedElsewhere = (pid: number, host: string, path: string) =>
   `another study run (pid ${pid} on host ${host}) holds this project's lock; wait for it, or remove ${path} if that run is gone`;

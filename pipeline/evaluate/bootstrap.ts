@@ -16,6 +16,20 @@ export function percentile(values: number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (position - lo);
 }
 
+/**
+ * Calls `visit` once per resample with the `n` indices drawn with replacement, in NumPy's
+ * RandomState(seed).randint(0, n, n) order, so every bootstrap here can be checked in Python.
+ * The array is reused between calls.
+ */
+export function forEachResample(n: number, resamples: number, seed: number, visit: (indices: Int32Array) => void): void {
+  const rng = new MT19937(seed);
+  const indices = new Int32Array(n);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) indices[i] = rng.randint(0, n);
+    visit(indices);
+  }
+}
+
 export interface BootstrapIntervals {
   accuracy: [number, number];
   f1_macro: [number, number];
@@ -23,7 +37,6 @@ export interface BootstrapIntervals {
 }
 
 export function bootstrapIntervals(yTrue: number[], yPred: number[], yScore: number[] | undefined, resamples = 1000, seed = 0): BootstrapIntervals {
-  const rng = new MT19937(seed);
   const n = yTrue.length;
   const accuracy: number[] = [];
   const f1: number[] = [];
@@ -31,20 +44,19 @@ export function bootstrapIntervals(yTrue: number[], yPred: number[], yScore: num
   const t = new Array<number>(n);
   const p = new Array<number>(n);
   const s = new Array<number>(n);
-  for (let r = 0; r < resamples; r++) {
+  forEachResample(n, resamples, seed, (indices) => {
     let positives = 0;
-    for (let i = 0; i < n; i++) {
-      const k = rng.randint(0, n);
+    indices.forEach((k, i) => {
       t[i] = yTrue[k]!;
       p[i] = yPred[k]!;
       if (yScore) s[i] = yScore[k]!;
       positives += t[i]!;
-    }
+    });
     const { report } = classificationReport(t, p);
     accuracy.push(report.accuracy);
     f1.push(report['macro avg']['f1-score']);
     if (yScore && positives > 0 && positives < n) auc.push(rocAuc(t, s));
-  }
+  });
   const interval = (values: number[]): [number, number] => [percentile(values, 2.5), percentile(values, 97.5)];
   return { accuracy: interval(accuracy), f1_macro: interval(f1), roc_auc: yScore ? interval(auc) : [Number.NaN, Number.NaN] };
 }

@@ -1,6 +1,6 @@
 /**
  * A network opened for Grad-CAM on the cheapest engine that computes it exactly: at the last
- * stage a forward pass suffices (CAM, see lastStageGradCam), so onnxruntime runs it; earlier
+ * stage a forward pass suffices (CAM, see lastStageSignals), so onnxruntime runs it; earlier
  * stages need the gradient through the rest of the network, so TensorFlow.js runs them. Plain
  * scores (the deletion check's forward passes) go where inference goes (chooseEngine): with
  * TensorFlow.js computing the maps, an onnxruntime session is opened for them on first use.
@@ -14,13 +14,16 @@ import { OnnxResNet } from '../model/onnx-resnet.ts';
 import { readSafetensors } from '../model/safetensors.ts';
 import { specFromTensors } from '../model/torch-layout.ts';
 import { networkFromFile } from '../model/weights.ts';
-import { gradCam, lastStageGradCam, type CamTarget, type GradCamResult } from './gradcam.ts';
+import { camsFor, lastStageSignals, stageSignals, type CamSignals, type CamTarget, type GradCamResult } from './gradcam.ts';
+import type { ExplainerId } from './explainer.ts';
 import * as msg from '../core/messages.ts';
 
 export interface CamNetwork {
   engine: string;
-  /** Grad-CAM of an NHWC batch; `target` per image, or each image's predicted class. */
-  cams(x: Float32Array, shape: [number, number, number, number], target?: CamTarget | CamTarget[]): Promise<GradCamResult>;
+  /** The activations and target gradients of an NHWC batch, for any explainer; `target` per image, or each image's predicted class. */
+  signals(x: Float32Array, shape: [number, number, number, number], target?: CamTarget | CamTarget[]): Promise<CamSignals>;
+  /** One explainer's maps of an NHWC batch (Grad-CAM unless `method` says otherwise). */
+  cams(x: Float32Array, shape: [number, number, number, number], target?: CamTarget | CamTarget[], method?: ExplainerId): Promise<GradCamResult>;
   /** The engine scores() runs on; null until the first call decides it (run.json's notes record it). */
   readonly scoredBy: string | null;
   /** P(sold) of an NHWC batch: the sigmoid of the single logit. */
@@ -38,12 +41,14 @@ export async function openCamNetwork(path: string, layer: string, model: Pick<Mo
   }
   if (stage === spec.blocks.length && spec.classes === 1 && (await chooseEngine(model, logger)) === 'onnxruntime') {
     const net = await OnnxResNet.fromTensors(tensors, path, { stageOutput: stage });
+    const signals: CamNetwork['signals'] = async (x, shape, target) => {
+      const out = await net.run(x, shape);
+      return lastStageSignals(layer, out.stage!, net.fcWeight, out.logits, target);
+    };
     return {
       engine: 'onnxruntime',
-      async cams(x, shape, target) {
-        const out = await net.run(x, shape);
-        return lastStageGradCam(layer, out.stage!, net.fcWeight, out.logits, target);
-      },
+      signals,
+      cams: async (x, shape, target, method) => camsFor(await signals(x, shape, target), method),
       scoredBy: 'onnxruntime',
       scores: async (x, shape) => sigmoid((await net.run(x, shape)).logits),
       close: () => net.release(),
@@ -51,6 +56,14 @@ export async function openCamNetwork(path: string, layer: string, model: Pick<Mo
   }
   const engine = await initBackend(model.backend);
   const net = await networkFromFile(path);
+  const signals: CamNetwork['signals'] = async (x, shape, target) => {
+    const input = tf.tensor4d(x, shape);
+    try {
+      return await stageSignals(net, input, layer, target);
+    } finally {
+      input.dispose();
+    }
+  };
   // Opened on the first scores() call, so a map-only caller (study gradcam) never loads it.
   let scorer: Promise<OnnxResNet | null> | undefined;
   let scoredBy: string | null = null;
@@ -64,14 +77,8 @@ export async function openCamNetwork(path: string, layer: string, model: Pick<Mo
     get scoredBy() {
       return scoredBy;
     },
-    async cams(x, shape, target) {
-      const input = tf.tensor4d(x, shape);
-      try {
-        return await gradCam(net, input, layer, target);
-      } finally {
-        input.dispose();
-      }
-    },
+    signals,
+    cams: async (x, shape, target, method) => camsFor(await signals(x, shape, target), method),
     async scores(x, shape) {
       const onnx = await (scorer ??= openScorer());
       if (onnx) return sigmoid((await onnx.run(x, shape)).logits);

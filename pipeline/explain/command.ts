@@ -7,11 +7,12 @@ import { FileError } from '../core/errors.ts';
 import { UsageError } from '../core/options.ts';
 import type { ModelConfig, StudyConfig } from '../core/config-types.ts';
 import type { CamTarget } from './gradcam.ts';
+import type { ExplainerId } from './explainer.ts';
 import { openCamNetwork } from './cam-network.ts';
 import { overlayHeatmap } from './overlay.ts';
 import * as msg from '../core/messages.ts';
 
-export async function gradcamCommand(options: { weights: string; inputs: string[]; layer: string; target?: string; overlay?: string; size?: number; config: StudyConfig; engine: Pick<ModelConfig, 'inference' | 'backend'> }) {
+export async function gradcamCommand(options: { weights: string; inputs: string[]; layer: string; target?: string; method?: ExplainerId; overlay?: string; size?: number; config: StudyConfig; engine: Pick<ModelConfig, 'inference' | 'backend'> }) {
   let input: { x: Float32Array; shape: [number, number, number, number] };
   let photos: Buffer[] = [];
   let size = 0;
@@ -32,13 +33,13 @@ export async function gradcamCommand(options: { weights: string; inputs: string[
   }
   const net = await openCamNetwork(options.weights, options.layer, options.engine);
   try {
-    const result = await net.cams(input.x, input.shape, options.target as CamTarget | undefined);
+    const result = await net.cams(input.x, input.shape, options.target as CamTarget | undefined, options.method);
     if (options.overlay) {
       if (photos.length === 0) throw new UsageError(msg.overlayNeedsPhoto());
       const overlay = await overlayHeatmap(photos[0]!, result.maps[0]!, { size });
       await writeFile(options.overlay, await sharp(overlay, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
     }
-    return { layer: result.layer, target: result.targets, maps: result.maps };
+    return { layer: result.layer, method: result.method, target: result.targets, maps: result.maps };
   } finally {
     await net.close();
   }

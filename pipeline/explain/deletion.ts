@@ -7,8 +7,7 @@
  * photo looks strange". Pure functions over plain arrays; the gradcam stage runs the network.
  */
 import type { DeletionCheck, DeletionGroup } from '../contracts.ts';
-import { percentile } from '../evaluate/bootstrap.ts';
-import { MT19937 } from '../evaluate/mt19937.ts';
+import { forEachResample, percentile } from '../evaluate/bootstrap.ts';
 import type { Random } from '../core/random.ts';
 
 /**
@@ -117,13 +116,12 @@ export function perturb(image: Float32Array, replacement: Float32Array, mask: Ui
 export function bootstrapMean(values: number[], resamples: number, seed = 0): [number, number] | null {
   const n = values.length;
   if (n < 2) return null;
-  const rng = new MT19937(seed);
   const means: number[] = [];
-  for (let r = 0; r < resamples; r++) {
+  forEachResample(n, resamples, seed, (indices) => {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[rng.randint(0, n)]!;
+    for (const k of indices) sum += values[k]!;
     means.push(sum / n);
-  }
+  });
   return [percentile(means, 2.5), percentile(means, 97.5)];
 }
 

@@ -17,7 +17,8 @@ import { readBatch } from '../data/batches.ts';
 import { scoredSide } from '../data/split.ts';
 import { resolveImagePath } from '../data/image-path.ts';
 import { encodeJpeg, publishablePixels, safeName } from '../report/photos.ts';
-import type { CamTarget } from './gradcam.ts';
+import { camsFor, type CamTarget } from './gradcam.ts';
+import { EXPLAINERS, type ExplainerId } from './explainer.ts';
 import { openCamNetwork, type CamNetwork } from './cam-network.ts';
 import { overlayHeatmap } from './overlay.ts';
 import { blurImage, perturb, randomMask, summariseDeletion, topFractionMask, upsampleBilinear, type DeletionOutcome } from './deletion.ts';
@@ -27,7 +28,7 @@ const NAMES: CamTarget[] = ['not_sold', 'sold'];
 export const gradcamStage: StageDefinition = {
   name: 'gradcam',
   doc: { reads: 'the model, the predictions', writes: '`assets/generated/gradcam/*.jpg` (overlays), `_data/gradcam.json`' },
-  version: 4,
+  version: 6,
   after: ['evaluate', 'train', 'preprocess', 'dataset'],
   config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference, max_pixels: c.dataset.max_pixels }),
   async run(ctx) {
@@ -45,6 +46,7 @@ export const gradcamStage: StageDefinition = {
         .slice(0, config.gradcam.per_group)
         .map((p) => ({ ...p, group })),
     );
+    const methods = config.gradcam.methods;
     const net = await openCamNetwork(ctx.path('model'), config.gradcam.layer, config.model, ctx.logger);
     ctx.notes.inference = net.engine;
     const cache = await ImageCache.at(ctx.path(`images:${scoredSide(await ctx.read('split'))}`));
@@ -58,15 +60,23 @@ export const gradcamStage: StageDefinition = {
         const slice = chosen.slice(start, start + 16);
         const batch = readBatch(cache, slice.map((p) => p.index));
         const targets = slice.map((p) => (config.gradcam.target === 'predicted' ? NAMES[p.predicted]! : config.gradcam.target));
-        const cams = await net.cams(batch.x, batch.shape, targets);
-        resolution = [cams.maps[0]!.length, cams.maps[0]![0]!.length];
+        // One forward (and backward) pass; every method reads the same signals.
+        const signals = await net.signals(batch.x, batch.shape, targets);
+        const byMethod = methods.map((method) => camsFor(signals, method));
+        resolution = [signals.h, signals.w];
         for (const [i, p] of slice.entries()) {
           const path = await resolveImagePath(realRoot, p.image);
           const photo = path.ok ? await publishablePixels(path.path, size, config.site.thumbnails, config.dataset.max_pixels) : Buffer.alloc(size * size * 3, 200);
-          const overlay = await overlayHeatmap(photo, cams.maps[i]!, { size });
-          const file = join(loaded.resolved.assets, 'gradcam', `${safeName(config.gradcam.layer, p.id)}.jpg`);
-          await ctx.writeFile(file, await encodeJpeg(overlay, size));
-          const strongest = strongestRegion(cams.maps[i]!);
+          const pictures: GradcamData['items'][number]['pictures'] = [];
+          for (const [m, cams] of byMethod.entries()) {
+            const overlay = await overlayHeatmap(photo, cams.maps[i]!, { size });
+            // The first method keeps the plain name, so its pictures stay where they were.
+            const prefix = m === 0 ? config.gradcam.layer : `${config.gradcam.layer}-${methods[m]!.replace(/\+/g, 'p')}`;
+            const file = join(loaded.resolved.assets, 'gradcam', `${safeName(prefix, p.id)}.jpg`);
+            await ctx.writeFile(file, await encodeJpeg(overlay, size));
+            pictures.push({ method: methods[m]!, strongest: strongestRegion(cams.maps[i]!), picture: `/assets/generated/${relative(loaded.resolved.assets, file).split('\\').join('/')}` });
+          }
+          const strongest = pictures[0]!.strongest;
           items.push({
             group: p.group,
             truth: NAMES[p.label]!,
@@ -74,7 +84,8 @@ export const gradcamStage: StageDefinition = {
             target: targets[i]!,
             score: p.score,
             category: p.category,
-            picture: `/assets/generated/${relative(loaded.resolved.assets, file).split('\\').join('/')}`,
+            picture: pictures[0]!.picture,
+            pictures,
             strongest,
           });
         }
@@ -85,14 +96,14 @@ export const gradcamStage: StageDefinition = {
         .sort((a, b) => keyedUniform(config.seed, 'deletion', a.id) - keyedUniform(config.seed, 'deletion', b.id))
         .slice(0, DELETION_SAMPLE);
       const progress = ctx.logger.progress('deletion check', sample.length);
-      deletion = await runDeletionCheck(net, (indices) => readBatch(cache, indices), sample, config.seed, (n) => progress.tick(n));
+      deletion = await runDeletionCheck(net, (indices) => readBatch(cache, indices), sample, config.seed, methods[0]!, (n) => progress.tick(n));
       progress.done();
       ctx.notes.deletion_inference = net.scoredBy;
     } finally {
       cache.close();
       await net.close();
     }
-    const data: GradcamData = { layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items, deletion };
+    const data: GradcamData = { methods: methods.map((id) => ({ id, name: EXPLAINERS[id].name, about: EXPLAINERS[id].about })), layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items, deletion };
     await ctx.writeData('gradcam', data);
   },
 };
@@ -120,6 +131,7 @@ export async function runDeletionCheck(
   load: (indices: number[]) => { x: Float32Array; shape: [number, number, number, number] },
   photos: DeletionPhoto[],
   seed: number,
+  method: ExplainerId,
   onBatch?: (count: number) => void,
 ): Promise<DeletionCheck | null> {
   if (photos.length === 0) return null;
@@ -131,7 +143,7 @@ export async function runDeletionCheck(
     const [n, h, w, c] = shape;
     const per = h * w * c;
     sigma = Math.max(h, w) / 8;
-    const cams = await net.cams(x, shape, slice.map((p) => NAMES[p.predicted]!));
+    const cams = await net.cams(x, shape, slice.map((p) => NAMES[p.predicted]!), method);
     const all = new Float32Array(3 * n * per);
     all.set(x);
     slice.forEach((p, i) => {
@@ -150,7 +162,7 @@ export async function runDeletionCheck(
     onBatch?.(slice.length);
   }
   const summary = summariseDeletion(outcomes, DELETION_RESAMPLES);
-  return { photos: outcomes.length, fraction: DELETION_FRACTION, blur_sigma: sigma, resamples: DELETION_RESAMPLES, ...summary };
+  return { method: EXPLAINERS[method].name, photos: outcomes.length, fraction: DELETION_FRACTION, blur_sigma: sigma, resamples: DELETION_RESAMPLES, ...summary };
 }
 
 /** Where the map peaks, in words (for alt text): "centre", "top left", ... */

@@ -83,7 +83,7 @@ function gradcamReliance(gradcam: GradcamData | null, set: string): Finding | nu
   const all = group('all');
   if (!gradcam?.deletion || !all || all.photos === 0) return null;
   const drops = (g: ReturnType<typeof group>): [number, number] | null => (g && g.photos > 0 ? [g.cam_drop, g.random_drop] : null);
-  const numbers: W.GradcamRelianceNumbers = { photos: all.photos, set, fraction: gradcam.deletion.fraction, cam_drop: all.cam_drop, random_drop: all.random_drop, difference: all.difference, ci95: all.ci95, correct: drops(group('correct')), wrong: drops(group('wrong')) };
+  const numbers: W.GradcamRelianceNumbers = { method: gradcam.deletion.method, photos: all.photos, set, fraction: gradcam.deletion.fraction, cam_drop: all.cam_drop, random_drop: all.random_drop, difference: all.difference, ci95: all.ci95, correct: drops(group('correct')), wrong: drops(group('wrong')) };
   const verdict = R.gradcamRelianceVerdict(numbers);
   return finding({ id: 'gradcam_reliance', source: null, verdict, rule: R.RULES.deletion, sentence: W.gradcamRelianceSentence(verdict, numbers), section: 'gradcam-check', numbers: { ...numbers } });
 }

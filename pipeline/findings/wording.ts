@@ -75,17 +75,17 @@ export function categoryRankingSentence(v: R.CategoryRankingVerdict, n: Category
   return `${over}, the network's mean predicted chance of selling does not clearly follow how well they actually sell (${stats}).`;
 }
 
-export interface GradcamRelianceNumbers { photos: number; set: string; fraction: number; cam_drop: number; random_drop: number; difference: number; ci95: [number, number] | null; correct: [number, number] | null; wrong: [number, number] | null }
+export interface GradcamRelianceNumbers { method: string; photos: number; set: string; fraction: number; cam_drop: number; random_drop: number; difference: number; ci95: [number, number] | null; correct: [number, number] | null; wrong: [number, number] | null }
 export function gradcamRelianceSentence(v: R.GradcamRelianceVerdict, n: GradcamRelianceNumbers): string {
   const share = pct(n.fraction);
-  const drops = `blurring the ${share} of each photo that Grad-CAM marks lowers the network's confidence in its answer by ${points(n.cam_drop)} percentage points on average, against ${points(n.random_drop)} for a random ${share}`;
+  const drops = `blurring the ${share} of each photo that ${n.method} marks lowers the network's confidence in its answer by ${points(n.cam_drop)} percentage points on average, against ${points(n.random_drop)} for a random ${share}`;
   const interval = n.ci95 ? `difference ${points(n.difference)}, 95% interval ${points(n.ci95[0])} to ${points(n.ci95[1])}` : `difference ${points(n.difference)}, too few photos for an interval`;
   const photos = `${count(n.photos)} ${n.set} photos`;
   const split = [n.correct ? `${points(n.correct[0])} against ${points(n.correct[1])} for right predictions` : null, n.wrong ? `${points(n.wrong[0])} against ${points(n.wrong[1])} for wrong ones` : null].filter((s) => s !== null);
   const bySide = split.length === 2 ? ` Separately: ${split.join(', ')}.` : '';
   return v === 'relies_on_highlighted_regions'
-    ? `The regions Grad-CAM highlights matter to the network more than random ones: ${drops} (${interval}; ${photos}).${bySide}`
-    : `There is no evidence that the regions Grad-CAM highlights matter to the network more than others: ${drops} (${interval}; ${photos}).${bySide}`;
+    ? `The regions ${n.method} highlights matter to the network more than random ones: ${drops} (${interval}; ${photos}).${bySide}`
+    : `There is no evidence that the regions ${n.method} highlights matter to the network more than others: ${drops} (${interval}; ${photos}).${bySide}`;
 }
 
 /** The opening list's lead-in for each verdict. */
