@@ -65,6 +65,55 @@ export async function runStages(stages: StageDefinition[], loaded: LoadedConfig,
   }
 }
 
+/**
+ * Runs one stage with its writes staged to temporary files (removed if it fails); under
+ * strictConfig, a read of a setting outside its declared slice fails it.
+ */
+async function executeStage(stage: StageDefinition, loaded: LoadedConfig, options: RunOptions, fingerprint: string): Promise<{ notes: Record<string, unknown>; staged: Map<string, string> }> {
+  const staged = new Map<string, string>(); // final path -> temporary path
+  const reads = new Set<string>();
+  // What the stage logs is kept in its notes: run.json's build log (Methods shows it).
+  const log: string[] = [];
+  const context = createContext(stage, options.strictConfig ? auditedConfig(loaded, reads) : loaded, fingerprint, keepingLog(options.logger, log, [loaded.root, loaded.base]), staged);
+  try {
+    await stage.run(context);
+    context.notes.log = log;
+    if (options.strictConfig) {
+      const declared = stage.config ? declaredPaths(stage.config as (c: never) => unknown, loaded.config) : new Set<string>();
+      const outside = undeclared(reads, new Set([...declared, ...(stage.tuning ?? [])]));
+      if (outside.length) throw new StudyError(msg.configSliceLeak(stage.name, outside));
+    }
+  } catch (error) {
+    await Promise.all([...staged.values()].map((tmp) => rm(tmp, { force: true })));
+    throw error;
+  }
+  return { notes: context.notes, staged };
+}
+
+/**
+ * Puts a stage's staged outputs in place, hashes them into its record, removes what its last
+ * run wrote and this one did not, then writes the record.
+ */
+async function commitStage(stage: StageDefinition, loaded: LoadedConfig, staged: Map<string, string>, previous: StageRecord | undefined, record: StageRecord, recordsDir: string): Promise<void> {
+  for (const [target, tmp] of staged) {
+    await rename(tmp, target);
+    const info = await stat(target);
+    record.outputs[relative(loaded.root, target).split(sep).join('/')] = {
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+      sha256: await hashFile(target),
+    };
+  }
+  // Outputs the previous run wrote and this one did not are stale: remove them, so that no
+  // page shows results of a configuration that no longer applies. Before the record: a kill
+  // in between leaves the old record, whose outputs no longer match, so the stage reruns.
+  for (const path of Object.keys(previous?.outputs ?? {})) {
+    if (!(path in record.outputs)) await rm(resolve(loaded.root, path), { force: true });
+  }
+  await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
+  await stage.afterCommit?.(loaded);
+}
+
 async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, options: RunOptions, recordsDir: string): Promise<StageReport[]> {
   const records = new Map<string, StageRecord>();
   const reports: StageReport[] = [];
@@ -118,23 +167,7 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
 
     options.logger.info(`[${previous ? (previous.fingerprint === fingerprint ? 'forced' : 'stale') : 'missing'}] ${stage.name}: running`);
     const started = performance.now();
-    const staged = new Map<string, string>(); // final path -> temporary path
-    const reads = new Set<string>();
-    // What the stage logs is kept in its notes: run.json's build log (Methods shows it).
-    const log: string[] = [];
-    const context = createContext(stage, options.strictConfig ? auditedConfig(loaded, reads) : loaded, fingerprint, keepingLog(options.logger, log, [loaded.root, loaded.base]), staged);
-    try {
-      await stage.run(context);
-      context.notes.log = log;
-      if (options.strictConfig) {
-        const declared = stage.config ? declaredPaths(stage.config as (c: never) => unknown, loaded.config) : new Set<string>();
-        const outside = undeclared(reads, new Set([...declared, ...(stage.tuning ?? [])]));
-        if (outside.length) throw new StudyError(msg.configSliceLeak(stage.name, outside));
-      }
-    } catch (error) {
-      await Promise.all([...staged.values()].map((tmp) => rm(tmp, { force: true })));
-      throw error;
-    }
+    const { notes, staged } = await executeStage(stage, loaded, options, fingerprint);
     await options.beforeCommit?.(stage.name);
     // An input the stage itself brought into being (weights downloaded into the cache) is part
     // of what it ran on: record the fingerprint of the inputs as they are now, so the next build
@@ -147,28 +180,12 @@ async function runOrdered(ordered: StageDefinition[], loaded: LoadedConfig, opti
       seconds: (performance.now() - started) / 1000,
       finished_at: new Date().toISOString(),
       versions: options.versions,
-      notes: context.notes,
+      notes,
       outputs: {},
     };
-    for (const [target, tmp] of staged) {
-      await rename(tmp, target);
-      const info = await stat(target);
-      record.outputs[relative(loaded.root, target).split(sep).join('/')] = {
-        size: info.size,
-        mtimeMs: info.mtimeMs,
-        sha256: await hashFile(target),
-      };
-    }
-    // Outputs the previous run wrote and this one did not are stale: remove them, so that no
-    // page shows results of a configuration that no longer applies. Before the record: a kill
-    // in between leaves the old record, whose outputs no longer match, so the stage reruns.
-    for (const path of Object.keys(previous?.outputs ?? {})) {
-      if (!(path in record.outputs)) await rm(resolve(loaded.root, path), { force: true });
-    }
-    await writeJsonAtomic(join(recordsDir, `${stage.name}.json`), record);
-    await stage.afterCommit?.(loaded);
+    await commitStage(stage, loaded, staged, previous, record, recordsDir);
     records.set(stage.name, record);
-    reports.push({ name: stage.name, after: stage.after ?? [], fingerprint: record.fingerprint, status: 'ran', seconds: record.seconds, finished_at: record.finished_at!, versions: record.versions, notes: context.notes });
+    reports.push({ name: stage.name, after: stage.after ?? [], fingerprint: record.fingerprint, status: 'ran', seconds: record.seconds, finished_at: record.finished_at!, versions: record.versions, notes });
     options.logger.info(`[done] ${stage.name} in ${record.seconds.toFixed(1)}s`);
   }
   return reports;

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { StageDefinition } from '../stage-types.ts';
 import type { ClusterData } from '../contracts.ts';
+import type { ClusterConfig } from '../core/config-types.ts';
 import { keyedUniform } from '../core/random.ts';
 import { StudyError } from '../core/errors.ts';
 import { resolveImagePath } from '../data/image-path.ts';
@@ -58,6 +59,97 @@ export async function sampleSheet(tiles: Buffer[], sold: boolean[], columns: num
     .toBuffer();
 }
 
+/** What a cluster stage needs to publish a picture: its pixels as published, where it is written, its site path. */
+interface Pictures {
+  pixels(i: number, size: number): Promise<Buffer>;
+  write(file: string, data: Uint8Array): Promise<void>;
+  sitePath(file: string): string;
+}
+
+/**
+ * The t-SNE map, the elbow over cluster.k_range and the clustering at the chosen K (or the
+ * configured one), in the embedding space or on the map (cluster.space).
+ */
+async function mapAndCluster(x: Matrix, c: ClusterConfig, seed: number, override: number | null | undefined, progress: (label: string, total: number) => { tick(n?: number): void; done(): void }, source: string) {
+  const n = x.rows;
+  const perplexity = Math.min(c.perplexity, Math.max(1, (n - 1) / 3 - 0.01));
+  const bar = progress(`t-SNE of ${n} ${source} embeddings`, 1000);
+  const map = await tsne(x, { perplexity, theta: c.theta, seed, onIteration: (i) => i % 50 === 0 && bar.tick(50) });
+  bar.done();
+  const space = c.space === 'tsne' ? Matrix.from(map) : x;
+  const [lo, hi] = [Math.max(1, c.k_range[0]), Math.min(c.k_range[1], n)];
+  const ks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  const curve = await elbow(space, ks, { restarts: c.restarts, seed });
+  const k = override ?? curve.chosen_k;
+  const result = override ? await kmeans(space, k, { restarts: c.restarts, seed }) : curve.result;
+  return { perplexity, map, curve, k, result };
+}
+
+/**
+ * One cluster's page material: a seeded sample sheet (1x and 2x, sold photos badged), its
+ * categories and a name from them.
+ */
+async function describeCluster(
+  cluster: number,
+  members: number[],
+  from: { source: string; seed: number; sheetSize: number; assets: string; ids: string[]; labels: number[]; categoryOf: (id: string) => string | null | undefined },
+  pictures: Pictures,
+) {
+  const { source, seed, ids } = from;
+  const picked = [...members].sort((a, b) => keyedUniform(seed, `sheet-${source}`, ids[a]!) - keyedUniform(seed, `sheet-${source}`, ids[b]!)).slice(0, from.sheetSize ** 2);
+  const columns = Math.min(from.sheetSize, Math.max(1, picked.length));
+  const sold = picked.map((i) => Boolean(from.labels[i]));
+  // The page shows the sheet at its 1x size; the 2x copy is drawn from the photos at twice the pixels.
+  const sheetFile = join(from.assets, 'clusters', `${source}-${cluster}.jpg`);
+  const sheet2xFile = join(from.assets, 'clusters', `${source}-${cluster}-2x.jpg`);
+  await pictures.write(sheetFile, await sampleSheet(await Promise.all(picked.map((i) => pictures.pixels(i, TILE))), sold, columns, TILE));
+  await pictures.write(sheet2xFile, await sampleSheet(await Promise.all(picked.map((i) => pictures.pixels(i, 2 * TILE))), sold, columns, 2 * TILE));
+  const categories = new Map<string, number>();
+  for (const i of members) {
+    const category = from.categoryOf(ids[i]!);
+    if (category) categories.set(category, (categories.get(category) ?? 0) + 1);
+  }
+  return {
+    name: nameCluster(cluster, categories, members.length),
+    sheet: pictures.sitePath(sheetFile),
+    sheet_2x: pictures.sitePath(sheet2xFile),
+    sheet_width: columns * TILE,
+    sheet_height: Math.max(1, Math.ceil(picked.length / columns)) * TILE,
+    sheet_images: picked.length,
+    sheet_sold: sold.filter(Boolean).length,
+    top_categories: [...categories].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([category, count]) => ({ category, count })),
+  };
+}
+
+/**
+ * Thumbnails for the map's tooltips, named per source: each file has one owning stage, so
+ * removing a stage's stale outputs never takes another stage's pictures with it.
+ */
+async function writeThumbnails(ids: string[], source: string, assets: string, pictures: Pictures): Promise<string[]> {
+  const thumbs: string[] = [];
+  for (const [i, id] of ids.entries()) {
+    const file = join(assets, 'thumbs', `${safeName(`t-${source}`, id)}.jpg`);
+    await pictures.write(file, await encodeJpeg(await pictures.pixels(i, THUMB), THUMB));
+    thumbs.push(pictures.sitePath(file));
+  }
+  return thumbs;
+}
+
+/** The map's points, rounded to 3 decimals (the page draws them; no more precision shows). */
+function mapPoints(map: number[][], labels: number[], clusters: ClusterData['clusters'], sold: number[], categories: (string | null)[], thumbs: (string | null)[]): ClusterData['points'] {
+  const names = new Map(clusters.map((c) => [c.cluster, c.name]));
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return map.map(([px, py], i) => ({
+    x: round(px!),
+    y: round(py!),
+    cluster: labels[i]!,
+    name: names.get(labels[i]!) ?? `Cluster ${labels[i]!}`,
+    label: sold[i] ? 'sold' : 'not_sold',
+    category: categories[i]!,
+    image: thumbs[i] ?? null,
+  }));
+}
+
 export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
   return {
     name: `cluster-${source}`,
@@ -83,75 +175,30 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
       if (override !== null && override !== undefined && override > n) {
         throw new StudyError(msg.kAboveValidation(source === 'resnet' ? 'cluster.resnet_k' : 'clip.k', override, n));
       }
-      const perplexity = Math.min(c.perplexity, Math.max(1, (n - 1) / 3 - 0.01));
-      const progress = ctx.logger.progress(`t-SNE of ${n} ${source} embeddings`, 1000);
-      const map = await tsne(x, { perplexity, theta: c.theta, seed: config.seed, onIteration: (i) => i % 50 === 0 && progress.tick(50) });
-      progress.done();
-      const space = c.space === 'tsne' ? Matrix.from(map) : x;
-      const [lo, hi] = [Math.max(1, c.k_range[0]), Math.min(c.k_range[1], n)];
-      const ks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-      const curve = await elbow(space, ks, { restarts: c.restarts, seed: config.seed });
-      const k = override ?? curve.chosen_k;
-      const result = override ? await kmeans(space, k, { restarts: c.restarts, seed: config.seed }) : curve.result;
+      const { perplexity, map, curve, k, result } = await mapAndCluster(x, c, config.seed, override, (label, total) => ctx.logger.progress(label, total), source);
       const sales = salesByCluster(result.labels, index.labels, k);
 
       const listings = new Map(scoredListings(await ctx.read('split')).map((l) => [l.id, l]));
       const realRoot = await realpath(loaded.resolved.images);
       const mode = config.site.thumbnails;
       const assets = loaded.resolved.assets;
-      const sitePath = (file: string) => `/assets/generated/${relative(assets, file).split('\\').join('/')}`;
-      const pixels = async (i: number, size: number) => {
-        const path = await resolveImagePath(realRoot, index.images[i]!);
-        return path.ok ? publishablePixels(path.path, size, mode, config.dataset.max_pixels) : Buffer.alloc(size * size * 3, 200);
+      const pictures: Pictures = {
+        sitePath: (file) => `/assets/generated/${relative(assets, file).split('\\').join('/')}`,
+        pixels: async (i, size) => {
+          const path = await resolveImagePath(realRoot, index.images[i]!);
+          return path.ok ? publishablePixels(path.path, size, mode, config.dataset.max_pixels) : Buffer.alloc(size * size * 3, 200);
+        },
+        write: (file, data) => ctx.writeFile(file, data),
       };
-
-      // Thumbnails for the map's tooltips (none when photos are withheld).
-      const thumbs: (string | null)[] = [];
-      for (let i = 0; i < n; i++) {
-        if (mode === 'none') {
-          thumbs.push(null);
-          continue;
-        }
-        // Named per source: each file has one owning stage, so removing a stage's stale outputs
-        // never takes another stage's pictures with it.
-        const file = join(assets, 'thumbs', `${safeName(`t-${source}`, index.ids[i]!)}.jpg`);
-        await ctx.writeFile(file, await encodeJpeg(await pixels(i, THUMB), THUMB));
-        thumbs.push(sitePath(file));
-      }
-
+      const thumbs = mode === 'none' ? index.ids.map(() => null) : await writeThumbnails(index.ids, source, assets, pictures);
       const clusters: ClusterData['clusters'] = [];
       for (const s of sales.clusters) {
         const members = result.labels.map((l, i) => (l === s.cluster ? i : -1)).filter((i) => i >= 0);
-        const picked = members.sort((a, b) => keyedUniform(config.seed, `sheet-${source}`, index.ids[a]!) - keyedUniform(config.seed, `sheet-${source}`, index.ids[b]!)).slice(0, c.sheet_size ** 2);
-        const columns = Math.min(c.sheet_size, Math.max(1, picked.length));
-        const sold = picked.map((i) => Boolean(index.labels[i]));
-        // The page shows the sheet at its 1x size; the 2x copy is drawn from the photos at twice the pixels.
-        const sheetFile = join(assets, 'clusters', `${source}-${s.cluster}.jpg`);
-        const sheet2xFile = join(assets, 'clusters', `${source}-${s.cluster}-2x.jpg`);
-        await ctx.writeFile(sheetFile, await sampleSheet(await Promise.all(picked.map((i) => pixels(i, TILE))), sold, columns, TILE));
-        await ctx.writeFile(sheet2xFile, await sampleSheet(await Promise.all(picked.map((i) => pixels(i, 2 * TILE))), sold, columns, 2 * TILE));
-        const categories = new Map<string, number>();
-        for (const i of members) {
-          const category = listings.get(index.ids[i]!)?.category;
-          if (category) categories.set(category, (categories.get(category) ?? 0) + 1);
-        }
-        clusters.push({
-          ...s,
-          name: nameCluster(s.cluster, categories, members.length),
-          sheet: sitePath(sheetFile),
-          sheet_2x: sitePath(sheet2xFile),
-          sheet_width: columns * TILE,
-          sheet_height: Math.max(1, Math.ceil(picked.length / columns)) * TILE,
-          sheet_images: picked.length,
-          sheet_sold: sold.filter(Boolean).length,
-          top_categories: [...categories].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([category, count]) => ({ category, count })),
-        });
+        clusters.push({ ...s, ...(await describeCluster(s.cluster, members, { source, seed: config.seed, sheetSize: c.sheet_size, assets, ids: index.ids, labels: index.labels, categoryOf: (id) => listings.get(id)?.category }, pictures)) });
       }
       uniqueClusterNames(clusters).forEach((name, i) => (clusters[i]!.name = name));
       const pointCategories = index.ids.map((id) => listings.get(id)?.category ?? null);
       const semantics = categoryPurity(result.labels, pointCategories, `${config.seed}\u0000purity-${source}`);
-      const names = new Map(clusters.map((c) => [c.cluster, c.name]));
-      const round = (v: number) => Math.round(v * 1000) / 1000;
       const data: ClusterData = {
         source,
         space: c.space,
@@ -168,15 +215,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         overall_rate: sales.overall_rate,
         clusters,
         semantics,
-        points: map.map(([px, py], i) => ({
-          x: round(px!),
-          y: round(py!),
-          cluster: result.labels[i]!,
-          name: names.get(result.labels[i]!) ?? `Cluster ${result.labels[i]!}`,
-          label: index.labels[i] ? 'sold' : 'not_sold',
-          category: pointCategories[i]!,
-          image: thumbs[i] ?? null,
-        })),
+        points: mapPoints(map, result.labels, clusters, index.labels, pointCategories, thumbs),
       };
       await ctx.writeData(`clusters_${source}`, data);
       ctx.logger.info(`  ${source}: K = ${k} (${data.k_method}), overall sell-through ${(sales.overall_rate * 100).toFixed(1)}%`);

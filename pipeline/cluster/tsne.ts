@@ -32,6 +32,31 @@ export interface TsneOptions {
   onIteration?: (iteration: number, total: number) => void;
 }
 
+/** Initialisation: the first two principal components, scaled to std 1e-4 (scikit-learn's 'pca'). */
+async function pcaStart(x: Matrix): Promise<Float64Array> {
+  const n = x.rows;
+  const init = (await pca(x, 2)).projected;
+  const start = new Float64Array(n * 2);
+  let sd = 0;
+  for (let i = 0; i < n; i++) sd += init.data[i * 2]! ** 2;
+  sd = Math.sqrt(sd / n) || 1;
+  for (let i = 0; i < n * 2; i++) start[i] = (init.data[i]! / sd) * 1e-4;
+  return start;
+}
+
+/** A copy of P in shared memory, for the worker threads. */
+function sharedSparse(P: Sparse): Sparse {
+  const copy: Sparse = {
+    rowStart: new Int32Array(new SharedArrayBuffer(P.rowStart.byteLength)),
+    columns: new Int32Array(new SharedArrayBuffer(P.columns.byteLength)),
+    values: new Float64Array(new SharedArrayBuffer(P.values.byteLength)),
+  };
+  copy.rowStart.set(P.rowStart);
+  copy.columns.set(P.columns);
+  copy.values.set(P.values);
+  return copy;
+}
+
 /** [N][2] coordinates, in input order. */
 export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {}): Promise<number[][]> {
   let x = rows instanceof Matrix ? rows : Matrix.from(rows);
@@ -47,13 +72,7 @@ export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {})
   const { indices, distances } = await nearestNeighbours(x, k, options.seed ?? 0);
   const P = symmetrise(conditionalP(distances, n, k, perplexity), indices, n, k);
 
-  // Initialisation: the first two principal components, scaled to std 1e-4 (scikit-learn's 'pca').
-  const init = (await pca(x, 2)).projected;
-  const start = new Float64Array(n * 2);
-  let sd = 0;
-  for (let i = 0; i < n; i++) sd += init.data[i * 2]! ** 2;
-  sd = Math.sqrt(sd / n) || 1;
-  for (let i = 0; i < n * 2; i++) start[i] = (init.data[i]! / sd) * 1e-4;
+  const start = await pcaStart(x);
 
   const iterations = options.iterations ?? 1000;
   const exaggerationIterations = Math.min(250, iterations);
@@ -72,18 +91,7 @@ export async function tsne(rows: number[][] | Matrix, options: TsneOptions = {})
   const attraction = shared(n * 2);
   const zs = shared(n);
   const order = new Int32Array(helpers.length ? new SharedArrayBuffer(n * 4) : new ArrayBuffer(n * 4));
-  const sharedP: Sparse = helpers.length
-    ? {
-        rowStart: new Int32Array(new SharedArrayBuffer(P.rowStart.byteLength)),
-        columns: new Int32Array(new SharedArrayBuffer(P.columns.byteLength)),
-        values: new Float64Array(new SharedArrayBuffer(P.values.byteLength)),
-      }
-    : P;
-  if (helpers.length) {
-    sharedP.rowStart.set(P.rowStart);
-    sharedP.columns.set(P.columns);
-    sharedP.values.set(P.values);
-  }
+  const sharedP = helpers.length ? sharedSparse(P) : P;
   const quadtree = new QuadTree(y, n, helpers.length > 0);
   try {
     for (let iteration = 0; iteration < iterations; iteration++) {

@@ -56,6 +56,96 @@ const META_COLUMNS: ColumnName[] = ['title', 'brand', 'category', 'currency', 'c
 
 type Pending = { record: ManifestRecord; problem?: Problem; label?: ClassName; path?: string };
 
+/** What the first pass counts across rows: ids seen, and sold values outside the vocabulary. */
+interface ScreenState {
+  rows: number;
+  seenIds: Set<string>;
+  unrecognised: Map<string, { value: string; count: number }>;
+}
+
+/**
+ * The cheap, order-dependent checks, in manifest order (the photo is opened later): a malformed
+ * row, an empty id, a sold value outside the vocabulary (counted by value), a repeated id.
+ */
+async function* screenRecords(records: AsyncIterable<ManifestRecord>, columns: ColumnMap, vocabulary: ReturnType<typeof labelVocabulary>, state: ScreenState): AsyncGenerator<Pending> {
+  for await (const record of records) {
+    state.rows++;
+    const f = record.fields;
+    const id = (f[columns.id] ?? '').trim();
+    const image = f[columns.image] ?? '';
+    const problem = (reason: Problem['reason'], detail: string): Pending => ({ record, problem: { line: record.line, id, image, reason, detail } });
+    if (record.malformed) {
+      yield problem('bad_row', record.malformed);
+      continue;
+    }
+    if (id === '') {
+      yield problem('bad_row', msg.problem.emptyId(columns.id));
+      continue;
+    }
+    const label = vocabulary.parse(f[columns.sold]);
+    if (!label) {
+      const value = f[columns.sold];
+      if (value !== undefined) {
+        const key = value.trim().toLowerCase();
+        const entry = state.unrecognised.get(key) ?? { value: value.trim(), count: 0 };
+        entry.count++;
+        state.unrecognised.set(key, entry);
+      }
+      yield problem('bad_label', msg.problem.badLabel(columns.sold, value, vocabulary.accepted));
+      continue;
+    }
+    if (state.seenIds.has(id)) {
+      yield problem('duplicate_id', msg.problem.duplicateId(id));
+      continue;
+    }
+    state.seenIds.add(id);
+    yield { record, label };
+  }
+}
+
+/** Prices last: "auto" decides the decimal mark over the whole column; an unparsable one is a bad_price problem. */
+function readPrices(listings: Listing[], rawPrices: Map<Listing, string>, options: CheckOptions, problems: Problem[]): DecimalMark {
+  const decimal = options.decimal && options.decimal !== 'auto' ? options.decimal : detectDecimal(listings.map((l) => rawPrices.get(l) ?? ''));
+  for (const listing of listings) {
+    const raw = rawPrices.get(listing) ?? '';
+    const price = parsePrice(raw, decimal);
+    if (price === undefined) continue;
+    if (Number.isFinite(price)) listing.price = price;
+    else problems.push({ line: listing.line, id: listing.id, image: listing.image, reason: 'bad_price', detail: msg.problem.badPrice(options.columns.price, raw, decimal) });
+  }
+  return decimal;
+}
+
+/** Pairs of kept photos within the near-duplicate distance, each named by its line and id. */
+function nearDuplicatesOf(listings: Listing[], distance: number): NearDuplicate[] {
+  return findNearDuplicates(listings.map((l) => BigInt(`0x${l.phash}`)), distance).map(({ a, b, distance }) => ({
+    line: listings[b]!.line,
+    id: listings[b]!.id,
+    of_line: listings[a]!.line,
+    of_id: listings[a]!.id,
+    distance,
+  }));
+}
+
+/**
+ * Photos with the same bytes: the listing with the smallest id is kept, whatever the
+ * manifest's order, so a shuffled manifest gives the same split.
+ */
+function keepOnePerPhoto(listing: Listing, sha256: string, seenBytes: Map<string, { listing: Listing; index: number }>, listings: Listing[], problems: Problem[]): void {
+  const earlier = seenBytes.get(sha256);
+  if (!earlier) {
+    seenBytes.set(sha256, { listing, index: listings.length });
+    listings.push(listing);
+    return;
+  }
+  const [kept, dropped] = compareIds(earlier.listing.id, listing.id) <= 0 ? [earlier.listing, listing] : [listing, earlier.listing];
+  problems.push({ line: dropped.line, id: dropped.id, image: dropped.image, reason: 'duplicate_image', detail: msg.problem.duplicateImage(kept.image, kept.line, kept.id) });
+  if (kept === listing) {
+    listings[earlier.index] = listing;
+    earlier.listing = listing;
+  }
+}
+
 export async function checkData(options: CheckOptions): Promise<CheckResult> {
   const { columns, logger } = options;
   let realRoot: string;
@@ -65,54 +155,16 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     throw new FileError(options.images, msg.imagesFolderMissing());
   }
   const vocabulary = labelVocabulary(options.labelValues);
-  const unrecognised = new Map<string, { value: string; count: number }>();
-  const seenIds = new Set<string>();
+  const state: ScreenState = { rows: 0, seenIds: new Set(), unrecognised: new Map() };
   const seenBytes = new Map<string, { listing: Listing; index: number }>();
   const problems: Problem[] = [];
   const listings: Listing[] = [];
   const rawPrices = new Map<Listing, string>();
   const grouped = new WeakSet<Listing>();
-  let rows = 0;
   const progress = logger.progress('checking photos', 0);
+  const records = readManifest(options.manifest, { format: options.format, columns, delimiter: options.delimiter, logger });
 
-  // Cheap, order-dependent checks happen here, in manifest order; the photo is opened later.
-  async function* screened(): AsyncGenerator<Pending> {
-    for await (const record of readManifest(options.manifest, { format: options.format, columns, delimiter: options.delimiter, logger })) {
-      rows++;
-      const f = record.fields;
-      const id = (f[columns.id] ?? '').trim();
-      const image = f[columns.image] ?? '';
-      const problem = (reason: Problem['reason'], detail: string): Pending => ({ record, problem: { line: record.line, id, image, reason, detail } });
-      if (record.malformed) {
-        yield problem('bad_row', record.malformed);
-        continue;
-      }
-      if (id === '') {
-        yield problem('bad_row', msg.problem.emptyId(columns.id));
-        continue;
-      }
-      const label = vocabulary.parse(f[columns.sold]);
-      if (!label) {
-        const value = f[columns.sold];
-        if (value !== undefined) {
-          const key = value.trim().toLowerCase();
-          const entry = unrecognised.get(key) ?? { value: value.trim(), count: 0 };
-          entry.count++;
-          unrecognised.set(key, entry);
-        }
-        yield problem('bad_label', msg.problem.badLabel(columns.sold, value, vocabulary.accepted));
-        continue;
-      }
-      if (seenIds.has(id)) {
-        yield problem('duplicate_id', msg.problem.duplicateId(id));
-        continue;
-      }
-      seenIds.add(id);
-      yield { record, label };
-    }
-  }
-
-  const inspected = mapOrdered(screened(), options.concurrency, async (pending) => {
+  const inspected = mapOrdered(screenRecords(records, columns, vocabulary, state), options.concurrency, async (pending) => {
     if (pending.problem) return { pending };
     const image = pending.record.fields[columns.image] ?? '';
     const path = await resolveImagePath(realRoot, image);
@@ -135,48 +187,20 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
       continue;
     }
     if (!result?.ok) continue;
-    // Photos with the same bytes: the listing with the smallest id is kept, whatever the
-    // manifest's order, so a shuffled manifest gives the same split.
     const listing = toListing(pending.record, id, image, pending.label!, result, columns);
     rawPrices.set(listing, f[columns.price] ?? '');
     if ((f[columns.group] ?? '').trim() !== '') grouped.add(listing);
-    const earlier = seenBytes.get(result.sha256);
-    if (earlier) {
-      const [kept, dropped] = compareIds(earlier.listing.id, id) <= 0 ? [earlier.listing, listing] : [listing, earlier.listing];
-      problems.push({ line: dropped.line, id: dropped.id, image: dropped.image, reason: 'duplicate_image', detail: msg.problem.duplicateImage(kept.image, kept.line, kept.id) });
-      if (kept === listing) {
-        listings[earlier.index] = listing;
-        earlier.listing = listing;
-      }
-      continue;
-    }
-    seenBytes.set(result.sha256, { listing, index: listings.length });
-    listings.push(listing);
+    keepOnePerPhoto(listing, result.sha256, seenBytes, listings, problems);
   }
   progress.done();
-  // Prices last: "auto" decides the decimal mark over the whole column.
-  const decimal = options.decimal && options.decimal !== 'auto' ? options.decimal : detectDecimal(listings.map((l) => rawPrices.get(l) ?? ''));
-  for (const listing of listings) {
-    const raw = rawPrices.get(listing) ?? '';
-    const price = parsePrice(raw, decimal);
-    if (price === undefined) continue;
-    if (Number.isFinite(price)) listing.price = price;
-    else problems.push({ line: listing.line, id: listing.id, image: listing.image, reason: 'bad_price', detail: msg.problem.badPrice(columns.price, raw, decimal) });
-  }
+  const decimal = readPrices(listings, rawPrices, options, problems);
   problems.sort((a, b) => a.line - b.line);
 
-  const pairs = findNearDuplicates(listings.map((l) => BigInt(`0x${l.phash}`)), options.nearDuplicateDistance);
-  const near_duplicates = pairs.map(({ a, b, distance }) => ({
-    line: listings[b]!.line,
-    id: listings[b]!.id,
-    of_line: listings[a]!.line,
-    of_id: listings[a]!.id,
-    distance,
-  }));
   const by_label = Object.fromEntries(CLASSES.map((c) => [c, listings.filter((l) => l.label === c).length])) as Record<ClassName, number>;
-  const unrecognised_labels = [...unrecognised.values()].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const unrecognised_labels = [...state.unrecognised.values()].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   const grouped_by = listings.some((l) => grouped.has(l)) ? columns.group : null;
-  return { rows, usable: listings.length, by_label, problems, near_duplicates, listings, unrecognised_labels, grouped_by, decimal, logger };
+  const near_duplicates = nearDuplicatesOf(listings, options.nearDuplicateDistance);
+  return { rows: state.rows, usable: listings.length, by_label, problems, near_duplicates, listings, unrecognised_labels, grouped_by, decimal, logger };
 }
 
 /** Ids in natural order (r9 before r10), then by code units, so every tie is broken. */

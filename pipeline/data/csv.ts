@@ -40,87 +40,103 @@ export function detectDelimiter(header: string): string {
   return best;
 }
 
+/**
+ * RFC 4180 as a state machine over characters, fed chunk by chunk: quoted fields (with `""`
+ * and line breaks inside, a CR kept as LF), CRLF or LF or CR between records, blank lines
+ * skipped, and each record's first line counted.
+ */
+class CsvTokenizer {
+  private line = 1;
+  private recordLine = 1;
+  private fields: string[] = [];
+  private field = '';
+  private inQuotes = false;
+  private afterQuote = false; // just saw a quote inside a quoted field: "" or the closing quote
+  private recordStarted = false;
+  private lastWasCR = false;
+
+  constructor(private readonly delimiter: string) {}
+
+  private endField(): void {
+    this.fields.push(this.field);
+    this.field = '';
+  }
+
+  /** Inside a quoted field: true when the character was consumed there. */
+  private quoted(c: string): boolean {
+    if (this.afterQuote) {
+      this.afterQuote = false;
+      if (c === '"') {
+        this.field += '"';
+        return true;
+      }
+      this.inQuotes = false; // the quote closed the field; c is handled outside it
+      return false;
+    }
+    if (c === '"') this.afterQuote = true;
+    else if (c === '\r' || c === '\n') {
+      this.line++;
+      this.lastWasCR = c === '\r';
+      this.field += c === '\r' ? '\n' : c;
+    } else this.field += c;
+    return true;
+  }
+
+  feed(chunk: string): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (this.lastWasCR) {
+        this.lastWasCR = false;
+        if (c === '\n') continue; // the LF of a CRLF pair already counted
+      }
+      if (this.inQuotes && this.quoted(c)) continue;
+      if (c === this.delimiter) {
+        this.recordStarted = true;
+        this.endField();
+      } else if (c === '\r' || c === '\n') {
+        this.lastWasCR = c === '\r';
+        if (this.recordStarted || this.field !== '') {
+          this.endField();
+          out.push({ line: this.recordLine, fields: this.fields });
+          this.fields = [];
+        }
+        this.recordStarted = false;
+        this.line++;
+        this.recordLine = this.line;
+      } else if (c === '"' && this.field === '') {
+        this.inQuotes = true;
+        this.recordStarted = true;
+      } else {
+        // A quote inside an unquoted field is kept as it is (lenient, as most readers are).
+        this.field += c;
+        this.recordStarted = true;
+      }
+    }
+    return out;
+  }
+
+  /** The last record, when the input does not end with a line break. */
+  end(): CsvRecord | undefined {
+    if (this.inQuotes && !this.afterQuote) throw new CsvSyntaxError(msg.csvUnterminated(this.recordLine), this.recordLine);
+    if (!this.recordStarted && this.field === '') return undefined;
+    this.endField();
+    return { line: this.recordLine, fields: this.fields };
+  }
+}
+
 export async function* readCsvRecords(chunks: AsyncIterable<string | Buffer>, delimiter = ','): AsyncGenerator<CsvRecord> {
-  let line = 1;
-  let recordLine = 1;
-  let fields: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  let afterQuote = false; // just saw a quote inside a quoted field: "" or the closing quote
-  let recordStarted = false;
-  let lastWasCR = false;
-  let first = true;
-
-  const endField = () => {
-    fields.push(field);
-    field = '';
-  };
-
+  const tokenizer = new CsvTokenizer(delimiter);
   const decoder = new TextDecoder('utf-8');
+  let first = true;
   for await (const raw of chunks) {
     let chunk = typeof raw === 'string' ? raw : decoder.decode(raw, { stream: true });
     if (first && chunk.length > 0) {
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       first = false;
     }
-    const out: CsvRecord[] = [];
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      if (lastWasCR) {
-        lastWasCR = false;
-        if (c === '\n') continue; // the LF of a CRLF pair already counted
-      }
-      if (inQuotes) {
-        if (afterQuote) {
-          afterQuote = false;
-          if (c === '"') {
-            field += '"';
-            continue;
-          }
-          inQuotes = false; // the quote closed the field; fall through to handle c
-        } else if (c === '"') {
-          afterQuote = true;
-          continue;
-        } else {
-          if (c === '\r' || c === '\n') {
-            line++;
-            lastWasCR = c === '\r';
-            field += c === '\r' ? '\n' : c;
-          } else {
-            field += c;
-          }
-          continue;
-        }
-      }
-      if (c === delimiter) {
-        recordStarted = true;
-        endField();
-      } else if (c === '\r' || c === '\n') {
-        lastWasCR = c === '\r';
-        if (recordStarted || field !== '') {
-          endField();
-          out.push({ line: recordLine, fields });
-          fields = [];
-        }
-        recordStarted = false;
-        line++;
-        recordLine = line;
-      } else if (c === '"' && field === '' && !recordStarted) {
-        inQuotes = true;
-        recordStarted = true;
-      } else if (c === '"' && field === '') {
-        inQuotes = true;
-      } else {
-        // A quote inside an unquoted field is kept as it is (lenient, as most readers are).
-        field += c;
-        recordStarted = true;
-      }
-    }
-    yield* out;
+    yield* tokenizer.feed(chunk);
   }
-  if (inQuotes && !afterQuote) throw new CsvSyntaxError(msg.csvUnterminated(recordLine), recordLine);
-  if (recordStarted || field !== '') {
-    endField();
-    yield { line: recordLine, fields };
-  }
+  const last = tokenizer.end();
+  if (last) yield last;
 }
