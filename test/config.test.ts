@@ -27,6 +27,17 @@ test('unknown keys and wrong types are errors naming every key at once', async (
   );
 });
 
+test('K per embedding model lives under cluster.k; the old keys say where they went', async () => {
+  const config = await validateConfig({ cluster: { k: { clip: 6 } } });
+  assert.deepEqual(config.cluster.k, { resnet: null, clip: 6 });
+  await assert.rejects(validateConfig({ cluster: { resnet_k: 5 }, clip: { k: 6 } }), (error: Error) => {
+    assert.match(error.message, /'cluster\.resnet_k' is now 'cluster\.k\.resnet'/);
+    assert.match(error.message, /'clip\.k' is now 'cluster\.k\.clip'/);
+    return true;
+  });
+  await assert.rejects(validateConfig({ cluster: { k: { vit: 3 } } }), /cluster\.k\.vit/);
+});
+
 test('the committed study.config.json is valid', async () => {
   const loaded = await loadConfig(new URL('../study.config.json', import.meta.url).pathname);
   assert.equal(loaded.config.dataset.simulated_labels, true);

@@ -81,7 +81,7 @@ test('a value the user gave is quoted as given, and the fix is named', () => {
   assert.equal(msg.integerOption('size', 'abc', 'from 16 to 1024'), "--size must be an integer from 16 to 1024, got 'abc'");
   assert.match(msg.problem.badLabel('sold', 'maybe', '0/1'), /'sold' is "maybe"; expected 0\/1/);
   assert.match(msg.problem.badLabel('sold', undefined, '0/1'), /no 'sold' field/);
-  assert.match(msg.kAboveValidation('clip.k', 90, 40), /clip\.k is 90, .* only 40 .* at most 40, or to null/);
+  assert.match(msg.kAboveValidation('cluster.k.clip', 90, 40), /cluster\.k\.clip is 90, .* only 40 .* at most 40, or to null/);
   assert.match(msg.stageOutputNotJson('evaluate', 'Unexpected end'), /the evaluate stage's output is not valid JSON \(Unexpected end\).*--force --only evaluate/);
   assert.match(msg.stageOutputUnreadable('data', 'ENOENT', 'split'), /^cannot read split, written by the data stage \(ENOENT\); run 'study build --force --only data'/);
 });

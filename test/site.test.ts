@@ -97,6 +97,6 @@ test('one page per cluster, with its statistics and escaped category names', asy
 });
 
 test('a configured K above the number of photos is a configuration error naming the key', async () => {
-  const loaded = await makeSiteProject({ cluster: { resnet_k: 999 } });
-  await assert.rejects(runStages(studyStages, loaded, { logger: createRecordingLogger() }), /cluster\.resnet_k is 999, but there are only \d+ validation photos/);
+  const loaded = await makeSiteProject({ cluster: { k: { resnet: 999 } } });
+  await assert.rejects(runStages(studyStages, loaded, { logger: createRecordingLogger() }), /cluster\.k\.resnet is 999, but there are only \d+ validation photos/);
 });

@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import type { StageDefinition } from '../stage-types.ts';
 import type { ClusterData } from '../contracts.ts';
 import type { ClusterConfig } from '../core/config-types.ts';
+import { EMBEDDERS, type EmbedderId } from '../embed/embedders.ts';
 import { keyedUniform } from '../core/random.ts';
 import { StudyError } from '../core/errors.ts';
 import { resolveImagePath } from '../data/image-path.ts';
@@ -150,16 +151,17 @@ function mapPoints(map: number[][], labels: number[], clusters: ClusterData['clu
   }));
 }
 
-export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
+export function clusterStage(source: EmbedderId): StageDefinition {
+  const embedder = EMBEDDERS[source];
   return {
     name: `cluster-${source}`,
     doc: {
-      reads: `the ${source === 'clip' ? 'CLIP embeddings (L2-normalised)' : 'ResNet embeddings'}, the split`,
+      reads: `the ${embedder.reads}, the split`,
       writes: `\`_data/clusters_${source}.json\` (elbow, K, t-SNE map, each cluster's name and sell-through, how far clusters follow the category), sample sheets and thumbnails in \`assets/generated/\``,
     },
     version: 7,
     after: [`embed-${source}`, 'dataset'],
-    config: (c) => ({ seed: c.seed, cluster: c.cluster, thumbnails: c.site.thumbnails, clip_k: source === 'clip' ? c.clip.k : undefined, max_pixels: c.dataset.max_pixels }),
+    config: (c) => ({ seed: c.seed, cluster: { ...c.cluster, k: c.cluster.k[source] }, thumbnails: c.site.thumbnails, max_pixels: c.dataset.max_pixels }),
     async run(ctx) {
       const { loaded, config } = ctx;
       const c = config.cluster;
@@ -168,13 +170,11 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         return;
       }
       const { index, rows } = await readEmbeddings(ctx.path(`embeddings:${source}`));
-      if (source === 'clip') for (const r of rows) normaliseRow(r);
+      if (embedder.normalise) for (const r of rows) normaliseRow(r);
       const x = Matrix.from(rows);
       const n = x.rows;
-      const override = source === 'resnet' ? c.resnet_k : config.clip.k;
-      if (override !== null && override !== undefined && override > n) {
-        throw new StudyError(msg.kAboveValidation(source === 'resnet' ? 'cluster.resnet_k' : 'clip.k', override, n));
-      }
+      const override = c.k[source];
+      if (override !== null && override > n) throw new StudyError(msg.kAboveValidation(`cluster.k.${source}`, override, n));
       const { perplexity, map, curve, k, result } = await mapAndCluster(x, c, config.seed, override, (label, total) => ctx.logger.progress(label, total), source);
       const sales = salesByCluster(result.labels, index.labels, k);
 
@@ -204,7 +204,7 @@ export function clusterStage(source: 'resnet' | 'clip'): StageDefinition {
         space: c.space,
         images: n,
         dimensions: index.dim,
-        normalised: source === 'clip',
+        normalised: embedder.normalise,
         perplexity,
         theta: c.theta,
         elbow: curve.elbow,

@@ -1,9 +1,10 @@
 /** The embeddings' clusterings and CLIP: `_data/clusters_<embedder>.json`, `clip.json`. */
 import type { ClusterSales } from '../cluster/sales.ts';
+import type { EmbedderId } from '../embed/embedders.ts';
 
 /** `_data/clusters_resnet.json` / `clusters_clip.json`, written by the cluster stages. */
 export interface ClusterData {
-  source: 'resnet' | 'clip';
+  source: EmbedderId;
   /** What KMeans clustered: the embeddings, or their t-SNE map. */
   space: 'embeddings' | 'tsne';
   images: number;
@@ -18,7 +19,7 @@ export interface ClusterData {
   k: number;
   /**
    * How K was decided: at the knee; `no_knee_fallback`, the smallest K tried because the curve
-   * has no knee; or `configured` (`cluster.resnet_k` / `clip.k`).
+   * has no knee; or `configured` (`cluster.k.<embedder>`).
    */
   k_method: 'knee' | 'no_knee_fallback' | 'configured';
   inertia: number;

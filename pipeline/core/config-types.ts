@@ -110,12 +110,12 @@ export interface ClipConfig {
   model: string;
   dtype: 'fp32' | 'q8';
   batch_size: number;
-  k: number | null;
 }
 
 export interface ClusterConfig {
   k_range: [number, number];
-  resnet_k: number | null;
+  /** K per embedder (embed/embedders.ts); null: the elbow's knee. */
+  k: Record<'resnet' | 'clip', number | null>;
   restarts: number;
   space: 'embeddings' | 'tsne';
   perplexity: number;

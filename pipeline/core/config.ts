@@ -28,10 +28,17 @@ function keyOf(error: ErrorObject): string {
   return path.join('.') || '(top level)';
 }
 
+/** Keys that moved, and where they are now. */
+const MOVED_KEYS: Record<string, string> = {
+  'cluster.resnet_k': 'cluster.k.resnet',
+  'clip.k': 'cluster.k.clip',
+};
+
 function describe(error: ErrorObject): string {
   const key = keyOf(error);
   switch (error.keyword) {
     case 'additionalProperties': {
+      if (MOVED_KEYS[key]) return msg.movedConfigKey(key, MOVED_KEYS[key]);
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const near = closestKey(String(error.params.additionalProperty), known);
       const prefix = key.slice(0, key.length - String(error.params.additionalProperty).length);

@@ -32,6 +32,7 @@ export const wasmThreads = (value: unknown) => `STUDY_WASM_THREADS must be a who
 
 export const configInvalid = (problems: readonly string[]) => `invalid configuration:\n  - ${problems.join('\n  - ')}`;
 export const unknownConfigKey = (key: string, closest: string) => `unknown key '${key}'; did you mean '${closest}'?`;
+export const movedConfigKey = (key: string, now: string) => `'${key}' is now '${now}' (one K setting per embedding model, under cluster.k)`;
 export const unknownConfigKeyChoices = (key: string, known: readonly string[]) =>
   `unknown key '${key}'; ${known.length ? `the keys here are ${known.join(', ')}` : 'this object takes no keys'}`;
 export const configPathsMissing = (problems: readonly string[]) => `cannot start: ${problems.length === 1 ? problems[0] : `\n  - ${problems.join('\n  - ')}`}`;

@@ -10,6 +10,7 @@ import { FileError } from '../core/errors.ts';
 import { studyReferencePath } from '../site/globals.ts';
 import { assembleFindings } from './assemble.ts';
 import { interpret, type StudyFigures } from './interpretation.ts';
+import { EMBEDDER_IDS, type EmbedderId } from '../embed/embedders.ts';
 import * as msg from '../core/messages.ts';
 
 /** The published study's figures the Interpretation sets beside this build's. */
@@ -34,15 +35,15 @@ export const findingsStage: StageDefinition = {
     writes: "`_data/findings.json`: each claim's numbers, the verdict its rule decides and its sentence; the Interpretation's paragraphs",
   },
   version: 2,
-  after: ['dataset', 'evaluate', 'baselines', 'gradcam', 'cluster-resnet', 'cluster-clip'],
+  after: ['dataset', 'evaluate', 'baselines', 'gradcam', ...EMBEDDER_IDS.map((id) => `cluster-${id}`)],
   config: (c) => ({ seed: c.seed, simulated: c.dataset.simulated_labels, simulation: c.dataset.simulation }),
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
     const [referencePath] = ctx.inputs;
     const study = studyFigures(referencePath!, await readFile(referencePath!, 'utf8'));
     const evaluate = await ctx.read('data:evaluate');
-    const optional = async <K extends 'data:baselines' | 'data:gradcam' | 'data:clusters_resnet' | 'data:clusters_clip'>(name: K) => (ctx.exists(name) ? ctx.read(name) : null);
-    const clusters = [await optional('data:clusters_resnet'), await optional('data:clusters_clip')].filter((c) => c !== null);
+    const optional = async <K extends 'data:baselines' | 'data:gradcam' | `data:clusters_${EmbedderId}`>(name: K) => (ctx.exists(name) ? ctx.read(name) : null);
+    const clusters = (await Promise.all(EMBEDDER_IDS.map((id) => optional(`data:clusters_${id}`)))).filter((c) => c !== null);
     const simulated = ctx.config.dataset.simulated_labels;
     const findings = assembleFindings({
       evaluate,

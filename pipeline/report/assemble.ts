@@ -2,6 +2,7 @@
  * Shapes what the narrative needs from the other stages' outputs: chart-ready rows and
  * wording that follows from the numbers (never written in advance). Pure.
  */
+import { EMBEDDERS } from '../embed/embedders.ts';
 import type { ClusterData, ClusterLink, ClusterMap, EvaluateData, MetricRow, ReportData, TrainData, Verdict } from '../contracts.ts';
 import { DIFFERENCE_INTERVAL } from '../cluster/sales.ts';
 import { chartConfig } from '../site/chart-theme.ts';
@@ -94,7 +95,7 @@ export function clusterPages(clusterData: ClusterData[]): ReportData['cluster_pa
     return ordered.map((s, i) => ({
       ...s,
       source: c.source,
-      label: c.source === 'clip' ? 'CLIP' : 'ResNet',
+      label: EMBEDDERS[c.source].name,
       k: c.k,
       overall_rate: c.overall_rate,
       slug: `${c.source}-${s.cluster}`,

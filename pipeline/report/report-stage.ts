@@ -3,6 +3,7 @@ import type { StageDefinition } from '../stage-types.ts';
 import { FileError } from '../core/errors.ts';
 import { assembleReport, type StudyReference } from './assemble.ts';
 import { studyReferencePath } from '../site/globals.ts';
+import { EMBEDDER_IDS } from '../embed/embedders.ts';
 import * as msg from '../core/messages.ts';
 
 /** `report`: the narrative's derived data (chart rows, verdicts), in `_data/report.json`. */
@@ -10,7 +11,7 @@ export const reportStage: StageDefinition = {
   name: 'report',
   doc: { reads: "the other stages' data, `_data/study_reference.json`", writes: '`_data/report.json`: chart rows, per-cluster pages, and the verdict worded from the accuracy interval' },
   version: 8,
-  after: ['train', 'evaluate', 'cluster-resnet', 'cluster-clip'],
+  after: ['train', 'evaluate', ...EMBEDDER_IDS.map((id) => `cluster-${id}`)],
   inputs: (loaded) => [studyReferencePath(loaded)],
   async run(ctx) {
     const [referencePath] = ctx.inputs;
@@ -21,7 +22,7 @@ export const reportStage: StageDefinition = {
       throw new FileError(referencePath!, msg.referenceUnreadable((error as Error).message));
     }
     // A cluster stage without embeddings (CLIP not run) writes no file; any other absence is an error.
-    const clusterFiles = (['data:clusters_resnet', 'data:clusters_clip'] as const).filter((name) => ctx.exists(name));
+    const clusterFiles = EMBEDDER_IDS.map((id) => `data:clusters_${id}` as const).filter((name) => ctx.exists(name));
     const clusters = await Promise.all(clusterFiles.map((name) => ctx.read(name)));
     await ctx.writeData('report', assembleReport(reference, await ctx.read('data:train'), await ctx.read('data:evaluate'), clusters));
   },

@@ -2,8 +2,7 @@
  * Builds the site with Eleventy from inside this process (the config is TypeScript, which
  * Eleventy loads through tsx's loader), or serves it with live reload.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error Eleventy ships no type declarations.
@@ -17,6 +16,7 @@ import { writeJsonAtomic } from '../core/atomic.ts';
 import { explainBuildError } from './template-errors.ts';
 import { builtPages, checkSiteLinks, type LinkReport } from './link-check.ts';
 import { describeLinkProblem } from './link-source.ts';
+import { publishSite } from './publish.ts';
 import { LOOPBACK, patchDevServer } from './preview-guard.ts';
 
 function eleventyFor(loaded: LoadedConfig, runMode: 'build' | 'serve', output = loaded.resolved.site) {
@@ -44,7 +44,7 @@ export interface SiteBuild {
 
 /**
  * Builds into a folder beside the site, checks every link and image of the result, and only
- * then puts it in the site's place: a build that fails, or finds broken links, leaves the
+ * then puts its files in the site (publish.ts): a build that fails, or finds broken links, leaves the
  * previous site as it was. `allowBroken` publishes a site with broken links, each one warned.
  */
 export async function buildSite(loaded: LoadedConfig, logger: Logger, options: { allowBroken?: boolean } = {}): Promise<SiteBuild> {
@@ -53,9 +53,7 @@ export async function buildSite(loaded: LoadedConfig, logger: Logger, options: {
   assertStudyPaths(loaded, { inputs: false });
   const site = loaded.resolved.site;
   const building = join(dirname(site), `.${basename(site)}.building`);
-  const previous = join(dirname(site), `.${basename(site)}.previous`);
   await rm(building, { recursive: true, force: true });
-  await rm(previous, { recursive: true, force: true });
   const eleventy = eleventyFor(loaded, 'build', building);
   let results: unknown;
   try {
@@ -82,10 +80,7 @@ export async function buildSite(loaded: LoadedConfig, logger: Logger, options: {
     logger.warn(msg.brokenLinksAllowed(lines.length));
   }
   logger.info(msg.linksChecked(links.checked, links.pages, links.external.length, relative(process.cwd(), listing)));
-  // The swap: two renames, the old site removed only once the new one is in place.
-  if (existsSync(site)) await rename(site, previous);
-  await rename(building, site);
-  await rm(previous, { recursive: true, force: true });
+  await publishSite(building, site);
   const seconds = (performance.now() - started) / 1000;
   logger.info(`[site] ${pages.length} pages written to ${relative(process.cwd(), site) || '.'} in ${seconds.toFixed(1)}s`);
   return { seconds, pages: pages.length, links };
