@@ -45,7 +45,7 @@ export const DATA_FILES = {
   preprocess: { type: 'PreprocessData', schema: 1 },
   train: { type: 'TrainData', schema: 2 },
   evaluate: { type: 'EvaluateData', schema: 1 },
-  gradcam: { type: 'GradcamData', schema: 3 },
+  gradcam: { type: 'GradcamData', schema: 4 },
   clusters_resnet: { type: 'ClusterData', schema: 3 },
   clusters_clip: { type: 'ClusterData', schema: 3 },
   clip: { type: 'ClipData', schema: 1 },

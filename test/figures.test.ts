@@ -40,13 +40,13 @@ const site = (path: string) => readFile(join(loaded.resolved.site, path), 'utf8'
 // ---- Grad-CAM grid, rendered alone from made-up items ----
 
 /** The grid include as the site's Liquid renders it (same options; `url` is the identity here). */
-async function renderGrid(gradcam: Partial<GradcamData>, method = 0): Promise<string> {
+async function renderGrid(gradcam: Partial<GradcamData>): Promise<string> {
   const engine = new Liquid({ root: join(repoRoot, 'content/_includes'), extname: '.liquid', strictVariables: true, lenientIf: true, jsTruthy: true });
   engine.registerFilter('url', (s: unknown) => s);
   engine.registerFilter('percent', (v: unknown, d?: number) => percent.call(undefined, v, d));
-  const methods = [{ id: 'gradcam', name: 'Grad-CAM', about: 'a' }, { id: 'gradcam++', name: 'Grad-CAM++', about: 'b' }];
+  const methods = [{ id: 'gradcam', name: 'Grad-CAM', about: 'a', same_peak: null }, { id: 'gradcam++', name: 'Grad-CAM++', about: 'b', same_peak: 3 }];
   const full = { methods, layer: 'layer3', target: 'predicted', resolution: [4, 4], thumbnails: 'full', threshold: 0.5, items: [], deletion: null, ...gradcam };
-  return engine.renderFile('gradcam-grid', { gradcam: full, evaluate: { set: 'validation' }, method: methods[method] });
+  return engine.renderFile('gradcam-grid', { gradcam: full, evaluate: { set: 'validation' } });
 }
 
 function items(perCell: number, category: (i: number) => string | null = () => 'Shorts'): GradcamData['items'] {
@@ -104,21 +104,27 @@ test('the Grad-CAM grid: readers\' words, outcomes apart and labelled, the draw 
   assert.match(html, /class="cam-scale" role="img" aria-label="[^"]*where the network looked/i);
   assert.match(html, /<span class="cam-scale-end">low<\/span><span class="cam-scale-bar"><\/span><span class="cam-scale-end">high<\/span>/);
   assert.match(await renderGrid({ items: items(4).filter((i) => i.group === 'correct') }), /The model made no wrong predictions/);
-  // The first method's pictures, named by it.
-  assert.deepEqual([...html.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]).slice(0, 2), ['/assets/generated/gradcam/0.jpg', '/assets/generated/gradcam/1.jpg']);
-  assert.match(html, /alt="Grad-CAM overlay on a /);
+  // One photo per tile: each method's map, in the methods' order, labelled and described on its own.
+  const tiles = [...html.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]!);
+  assert.equal(tiles.length, 16);
+  for (const [i, tile] of tiles.entries()) {
+    const sources = [...tile.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]!);
+    assert.equal(sources.length, 2, `tile ${i}`);
+    assert.match(sources[0]!, /\/gradcam\/\d+\.jpg$/);
+    assert.match(sources[1]!, /\/gradcam\/pp-\d+\.jpg$/);
+    assert.deepEqual([...tile.matchAll(/class="cam-method-label">([^<]+)</g)].map((m) => m[1]), ['Grad-CAM', 'Grad-CAM++']);
+    assert.match(tile, /alt="Grad-CAM overlay on a [^"]*the network looked most at the centre"/);
+    assert.match(tile, /alt="Grad-CAM\+\+ overlay on a [^"]*the network looked most at the top left"/);
+  }
 });
 
-test("a second method's grid: the same photos by its own maps, its own ids, no second draw note or colour scale", async () => {
-  const html = await renderGrid({ items: items(4) }, 1);
-  const sources = [...html.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]!);
-  assert.equal(sources.length, 16);
-  assert.ok(sources.every((src) => /\/pp-\d+\.jpg$/.test(src)), sources.join(' '));
-  assert.match(html, /alt="Grad-CAM\+\+ overlay on a [^"]*the network looked most at the top left"/);
-  assert.match(html, /id="gradcam-plus-plus-correct"/);
-  assert.doesNotMatch(html, /id="gradcam-correct"/);
-  assert.match(html, /<figcaption>Correct predictions, by Grad-CAM\+\+<\/figcaption>/);
-  assert.doesNotMatch(html, /random draw|class="cam-scale"/);
+test('with one method, a tile is one map with no method label', async () => {
+  const html = await renderGrid({ items: items(4), methods: [{ id: 'gradcam', name: 'Grad-CAM', about: 'a', same_peak: null }] });
+  const tiles = [...html.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]!);
+  assert.equal(tiles.length, 16);
+  for (const tile of tiles) assert.equal((tile.match(/<img /g) ?? []).length, 1);
+  assert.doesNotMatch(html, /cam-method-label/);
+  assert.match(html, /class="cam-scale"/);
 });
 
 test('the colour scale is the overlays\' colour map', async () => {
@@ -285,4 +291,17 @@ test('built Grad-CAM grids: captions in readers\' words, columns dividing the dr
     await browser.close();
     await server.close();
   }
+});
+
+test("the second method's paragraph: what it is, and each agreement case in its own words", async () => {
+  const engine = new Liquid({ root: join(repoRoot, 'content/_includes'), extname: '.liquid', strictVariables: true, lenientIf: true, jsTruthy: true });
+  const render = (methods: unknown[], shown: number) => engine.renderFile('gradcam-methods', { gradcam: { methods, items: Array.from({ length: shown }) } });
+  const first = { id: 'gradcam', name: 'Grad-CAM', about: 'a', same_peak: null };
+  const plus = (same: number) => ({ id: 'gradcam++', name: 'Grad-CAM++', about: 'counts only the places where a channel pushes the score up', same_peak: same });
+  assert.equal((await render([first], 16)).trim(), '', 'one method: nothing to say');
+  const text = async (same: number) => (await render([first, plus(same)], 16)).replace(/\s+/g, ' ');
+  assert.match(await text(16), /a second explanation method shown as a cross-check\. Grad-CAM\+\+ is computed from the same network and photo, but weighs the network's signals differently: it counts only the places .* On 16 of the 16 photos its strongest point falls in the same region of the photo as Grad-CAM's: the two agree on where the network looked\./);
+  assert.match(await text(8), /On 8 of the 16 photos .*; where they disagree, neither map alone says where the network looked\./);
+  assert.match(await text(3), /On 3 of the 16 photos .*: they mostly disagree, so neither map alone says where the network looked\./);
+  assert.match(await text(3), /a map that is nearly even looks warm all over: it marks no region in particular\.<\/p>/);
 });

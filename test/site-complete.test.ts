@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildSite } from '../pipeline/site/build.ts';
+import { feature } from '../pipeline/site/filters.ts';
 import { runStages } from '../pipeline/stages.ts';
 import { studyStages } from '../pipeline/graph.ts';
 import { createRecordingLogger } from '../pipeline/core/effects.ts';
@@ -119,15 +120,16 @@ test('every chart the data describes is rendered, with a non-empty static pictur
 
 test('each section of the report whose stage ran shows its figure', () => {
   const index = pages.get('index.html')!;
-  const gradcam = data.gradcam as { items: { group: string; picture: string }[] };
+  const gradcam = data.gradcam as { methods: unknown[]; items: { group: string; picture: string; pictures: { picture: string }[] }[] };
   assert.ok(gradcam.items.length > 0);
   for (const group of ['correct', 'wrong']) {
     const at = index.indexOf(`id="gradcam-${group}"`);
     assert.ok(at >= 0, `no Grad-CAM figure for ${group} predictions`);
     const figure = index.slice(at, index.indexOf('</figure>', at));
     const items = gradcam.items.filter((i) => i.group === group);
-    assert.equal((figure.match(/<img /g) ?? []).length, items.length, `${group}: every overlay, no other`);
-    for (const item of items) assert.ok(figure.includes(item.picture));
+    // One overlay per photo and explanation method.
+    assert.equal((figure.match(/<img /g) ?? []).length, items.length * gradcam.methods.length, `${group}: every overlay, no other`);
+    for (const item of items) for (const { picture } of item.pictures) assert.ok(figure.includes(picture), picture);
     if (items.length) assert.match(figure, /(sold|not sold) · predicted \d+% chance of selling/);
     else assert.match(figure, /no (correct|wrong) predictions/);
   }
@@ -139,7 +141,10 @@ test('each section of the report whose stage ran shows its figure', () => {
   // The metadata model names every feature it used.
   const metadata = (data.baselines as { metadata: { features: string[] } | null }).metadata;
   assert.ok(metadata && metadata.features.length > 0);
-  for (const feature of metadata.features) assert.ok(index.includes(`<code>${feature.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</code>`), `feature ${feature} not listed`);
+  // In readers' words (the feature filter), inside the features' list.
+  const list = index.slice(index.indexOf('class="feature-list"'), index.indexOf('</details>', index.indexOf('class="feature-list"')));
+  for (const name of metadata.features) assert.ok(list.includes(feature(name).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')), `feature ${name} not listed`);
+  assert.doesNotMatch(list, /log_price|price_missing|=other/);
   assert.match(index, /Classification report on the validation photos/);
 });
 

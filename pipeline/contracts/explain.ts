@@ -3,7 +3,13 @@
 /** `_data/gradcam.json`, written by the `gradcam` stage. */
 export interface GradcamData {
   /** The methods that drew maps, in the page's order: id (gradcam.methods), name and what it does, for readers. */
-  methods: { id: string; name: string; about: string }[];
+  methods: {
+    id: string;
+    name: string;
+    about: string;
+    /** Of the photos shown, how many this method's map peaks in the same region as the first method's (null for the first). */
+    same_peak: number | null;
+  }[];
   layer: string;
   target: 'predicted' | 'sold' | 'not_sold';
   /** The map's resolution at that layer (h, w). */

@@ -28,7 +28,7 @@ const NAMES: CamTarget[] = ['not_sold', 'sold'];
 export const gradcamStage: StageDefinition = {
   name: 'gradcam',
   doc: { reads: 'the model, the predictions', writes: '`assets/generated/gradcam/*.jpg` (overlays), `_data/gradcam.json`' },
-  version: 6,
+  version: 7,
   after: ['evaluate', 'train', 'preprocess', 'dataset'],
   config: (c) => ({ seed: c.seed, gradcam: c.gradcam, thumbnails: c.site.thumbnails, backend: c.model.backend, inference: c.model.inference, max_pixels: c.dataset.max_pixels }),
   async run(ctx) {
@@ -103,7 +103,9 @@ export const gradcamStage: StageDefinition = {
       cache.close();
       await net.close();
     }
-    const data: GradcamData = { methods: methods.map((id) => ({ id, name: EXPLAINERS[id].name, about: EXPLAINERS[id].about })), layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items, deletion };
+    // How often each other method puts its strongest point in the same region as the first.
+    const samePeak = (m: number) => (m === 0 ? null : items.filter((item) => item.pictures[m]!.strongest === item.pictures[0]!.strongest).length);
+    const data: GradcamData = { methods: methods.map((id, m) => ({ id, name: EXPLAINERS[id].name, about: EXPLAINERS[id].about, same_peak: samePeak(m) })), layer: config.gradcam.layer, target: config.gradcam.target, resolution, thumbnails: config.site.thumbnails, threshold, items, deletion };
     await ctx.writeData('gradcam', data);
   },
 };
@@ -171,7 +173,8 @@ function strongestRegion(map: number[][]): string {
   let at = [0, 0];
   map.forEach((row, y) => row.forEach((v, x) => v > best && ((best = v), (at = [y, x]))));
   if (best <= 0) return 'nowhere (the map is empty)';
-  const third = (i: number, n: number) => (n === 1 ? 1 : Math.min(2, Math.floor((i / n) * 3)));
+  // By the cell's centre: on a 4x4 map the second row (25-50% of the photo) is the middle.
+  const third = (i: number, n: number) => Math.min(2, Math.floor(((i + 0.5) / n) * 3));
   const vertical = ['top', 'middle', 'bottom'][third(at[0]!, map.length)]!;
   const horizontal = ['left', 'centre', 'right'][third(at[1]!, map[0]!.length)]!;
   return vertical === 'middle' && horizontal === 'centre' ? 'centre' : `${vertical} ${horizontal}`.replace('middle ', '');

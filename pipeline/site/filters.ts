@@ -75,4 +75,18 @@ export function readerText(value: unknown): string {
   return String(value ?? '').replace(/\bnot_sold\b/g, 'not sold').replace(/ \((dataset|preprocess|model|train|gradcam|clip|cluster|site|baselines)\.[a-z_.]+\)/g, '');
 }
 
-export const numberFilters = { fixed, percent, thousands, signed_percent: signedPercent, p_value: pValue, reader, reader_text: readerText };
+/**
+ * `{{ 'kids=true' | feature }}`: a metadata-model feature in readers' words: "kids: true",
+ * "brand: any other value", "price (log of 1 + price)", "price missing".
+ */
+export function feature(value: unknown): string {
+  const name = String(value ?? '');
+  if (name === 'log_price') return 'price (log of 1 + price)';
+  if (name === 'price_missing') return 'price missing';
+  const at = name.indexOf('=');
+  if (at < 0) return name;
+  const [column, level] = [name.slice(0, at), name.slice(at + 1)];
+  return `${column}: ${level === 'other' ? 'any other value' : level}`;
+}
+
+export const numberFilters = { fixed, percent, thousands, signed_percent: signedPercent, p_value: pValue, reader, reader_text: readerText, feature };
