@@ -39,6 +39,9 @@
         container.appendChild(target);
         var aspect = spec.usermeta && spec.usermeta.aspect;
         if (aspect) spec.height = heightFor(spec, container.clientWidth);
+        // On a phone a legend lists its entries one per line: two long labels side by side
+        // would be cut at the column's edge.
+        if (container.clientWidth < 480 && spec.config && spec.config.legend) spec.config.legend.columns = 1;
         return window.vegaEmbed(target, spec, options).then(function (result) {
           if (aspect && typeof ResizeObserver === 'function') {
             var last = container.clientWidth;

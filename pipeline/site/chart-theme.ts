@@ -13,7 +13,9 @@ export const chartConfig = {
   // At least 12 px beside 16 px body text: a chart's words are read like the text around it.
   axis: { labelFontSize: 12, titleFontSize: 13 },
   // Below the plot, a legend takes height, not width: the plot keeps the column on a phone.
-  legend: { labelFontSize: 12, titleFontSize: 13, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 220 },
+  // Several legends below one plot stack one above the other, so a phone's width holds them all
+  // (Vega-Lite's schema takes the legend layout as an expression only).
+  legend: { labelFontSize: 12, titleFontSize: 13, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 220, layout: { expr: "{bottom: {direction: 'vertical', anchor: 'start'}}" } },
   header: { labelFontSize: 12, titleFontSize: 13 },
   text: { fontSize: 12 },
   title: { fontSize: 14 },
