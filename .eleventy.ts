@@ -10,7 +10,7 @@ import markdownItAnchor from 'markdown-it-anchor';
 import { loadConfig } from './pipeline/core/config.ts';
 import { numberFilters } from './pipeline/site/filters.ts';
 import { createVegaShortcode } from './pipeline/site/vega.ts';
-import { loadStudyReference, siteGlobals } from './pipeline/site/globals.ts';
+import { loadStudyReference, siteGlobals, sitePathPrefix } from './pipeline/site/globals.ts';
 import { vendorScripts } from './pipeline/site/vendor.ts';
 import { LOOPBACK, isLoopbackAddress, previewMiddleware } from './pipeline/site/preview-guard.ts';
 import { previewLocal, previewNetwork } from './pipeline/core/messages.ts';
@@ -28,7 +28,7 @@ export default async function (eleventyConfig: EleventyConfig) {
   const content = loaded.resolved.content;
   // study build writes to a folder beside the site and swaps it in once its links check out.
   const output = process.env.STUDY_SITE_OUTPUT || loaded.resolved.site;
-  const pathPrefix = loaded.config.site.path_prefix.replace(/\/?$/, '/');
+  const pathPrefix = sitePathPrefix(loaded);
 
   // Markdown: raw HTML allowed (authors embed figures); Liquid runs first, as in Jekyll.
   const markdown = markdownIt({ html: true, typographer: true, linkify: false });

@@ -6,8 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { LoadedConfig } from '../core/config-types.ts';
-import { builtPages, checkSiteLinks } from './link-check.ts';
-import { describeLinkProblem } from './link-source.ts';
+import { checkBuiltSite } from './link-source.ts';
 
 /** Files in content/ published as they are (pages and their data are not among them). */
 export const AUTHOR_FILE_TYPES = ['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'avif', 'pdf', 'csv', 'mp4', 'webm'] as const;
@@ -17,7 +16,8 @@ const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 /**
  * A relative URL rewritten as a path from the site's root, read from the folder of the page's
  * source (`sourcePath`, relative to content/). Absolute URLs, fragments and queries are left as
- * they are, and so is one that climbs out of the site (the link check names it).
+ * they are, and so is one that climbs out of the site (the link check names it). `pathPrefix`
+ * ends in '/' (sitePathPrefix).
  */
 export function sourceRelativeUrl(url: string, sourcePath: string, pathPrefix: string): string {
   if (url === '' || /^[#?/]/.test(url) || HAS_SCHEME.test(url)) return url;
@@ -27,17 +27,13 @@ export function sourceRelativeUrl(url: string, sourcePath: string, pathPrefix: s
   const folder = posix.dirname(sourcePath.split('\\').join('/'));
   const joined = posix.normalize(posix.join(folder === '.' ? '' : folder, path));
   if (joined === '..' || joined.startsWith('../')) return url;
-  const prefix = pathPrefix.replace(/\/?$/, '/');
-  return `${prefix}${joined === '.' ? '' : joined}${rest}`;
+  return `${pathPrefix}${joined === '.' ? '' : joined}${rest}`;
 }
 
 /** The live preview's check: broken links warned on stderr after each rebuild, never fatal. */
 export async function warnBrokenLinks(loaded: LoadedConfig, site: string, results: unknown): Promise<void> {
-  const prefix = loaded.config.site.path_prefix.replace(/\/?$/, '/');
-  const folders = { root: loaded.root, content: loaded.resolved.content, pathPrefix: prefix };
   try {
-    const report = await checkSiteLinks({ site, content: loaded.resolved.content, pathPrefix: prefix, pages: builtPages(results) });
-    for (const problem of report.problems) process.stderr.write(`warning: ${describeLinkProblem(problem, folders)}\n`);
+    for (const line of (await checkBuiltSite(loaded, site, results)).lines) process.stderr.write(`warning: ${line}\n`);
   } catch (error) {
     process.stderr.write(`warning: ${(error as Error).message}\n`);
   }

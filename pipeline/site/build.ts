@@ -14,8 +14,8 @@ import type { Logger } from '../core/effects.ts';
 import * as msg from '../core/messages.ts';
 import { writeJsonAtomic } from '../core/atomic.ts';
 import { explainBuildError } from './template-errors.ts';
-import { builtPages, checkSiteLinks, type LinkReport } from './link-check.ts';
-import { describeLinkProblem } from './link-source.ts';
+import type { LinkReport } from './link-check.ts';
+import { checkBuiltSite } from './link-source.ts';
 import { publishSite } from './publish.ts';
 import { LOOPBACK, patchDevServer } from './preview-guard.ts';
 
@@ -63,15 +63,11 @@ export async function buildSite(loaded: LoadedConfig, logger: Logger, options: {
     // passthrough copies are still writing into the folder.
     throw new StudyError(msg.siteFailed(explainBuildError(error, loaded.root)), { cause: error });
   }
-  const pages = builtPages(results);
-  const prefix = loaded.config.site.path_prefix.replace(/\/?$/, '/');
-  const folders = { root: loaded.root, content: loaded.resolved.content, pathPrefix: prefix };
-  const links = await checkSiteLinks({ site: building, content: loaded.resolved.content, pathPrefix: prefix, pages });
+  const { written, report: links, lines } = await checkBuiltSite(loaded, building, results);
   const listing = join(loaded.resolved.cache, 'site', 'links.json');
   await mkdir(dirname(listing), { recursive: true });
-  await writeJsonAtomic(listing, { checked: links.checked, pages: links.pages, external: links.external, broken: links.problems.map((p) => describeLinkProblem(p, folders)) });
-  if (links.problems.length > 0) {
-    const lines = links.problems.map((p) => describeLinkProblem(p, folders));
+  await writeJsonAtomic(listing, { checked: links.checked, pages: links.pages, external: links.external, broken: lines });
+  if (lines.length > 0) {
     if (!(options.allowBroken ?? loaded.config.site.allow_broken_links)) {
       await rm(building, { recursive: true, force: true });
       throw new StudyError(msg.brokenLinks(lines.length, new Set(links.problems.map((p) => p.page)).size, lines));
@@ -82,8 +78,8 @@ export async function buildSite(loaded: LoadedConfig, logger: Logger, options: {
   logger.info(msg.linksChecked(links.checked, links.pages, links.external.length, relative(process.cwd(), listing)));
   await publishSite(building, site);
   const seconds = (performance.now() - started) / 1000;
-  logger.info(`[site] ${pages.length} pages written to ${relative(process.cwd(), site) || '.'} in ${seconds.toFixed(1)}s`);
-  return { seconds, pages: pages.length, links };
+  logger.info(`[site] ${written} pages written to ${relative(process.cwd(), site) || '.'} in ${seconds.toFixed(1)}s`);
+  return { seconds, pages: written, links };
 }
 
 export async function serveSite(loaded: LoadedConfig, port: number, host = LOOPBACK): Promise<void> {

@@ -7,6 +7,11 @@ import { withoutMachinePaths } from '../core/public-text.ts';
 import * as msg from '../core/messages.ts';
 
 /** What every page may read as `study.*`: settings that change how the site is published, and Methods' record of the build. */
+/** site.path_prefix as every URL is built from it: ending in one '/'. */
+export function sitePathPrefix(loaded: LoadedConfig): string {
+  return loaded.config.site.path_prefix.replace(/\/?$/, '/');
+}
+
 export function siteGlobals(loaded: LoadedConfig) {
   const { config } = loaded;
   return {

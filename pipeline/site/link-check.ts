@@ -4,9 +4,10 @@
  * on its target page. External URLs are listed, never fetched. Each problem is traced back to
  * the source file and, where the URL is written there, its line (see link-source.ts).
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { closestKey, closestPath } from '../core/did-you-mean.ts';
+import { siteFiles } from './publish.ts';
 import { pageLinks, type PageRef } from './page-links.ts';
 
 export interface BuiltPage {
@@ -45,18 +46,13 @@ export function builtPages(results: unknown): BuiltPage[] {
     .map((r) => ({ inputPath: resolve(r.inputPath as string), outputPath: resolve(r.outputPath as string) }));
 }
 
+/** A built file's site path as its URL: `a/index.html` is `a/`. */
+const pageUrl = (file: string) => file.replace(/(^|\/)index\.html$/, '$1');
+const sitePath = (root: string, path: string) => relative(root, path).split(sep).join('/');
+
 const ORIGIN = 'http://site.invalid';
 /** Schemes that name no file: nothing to check and nothing to list. */
 const NOT_A_FILE = /^(mailto|tel|data|javascript|blob|about):/i;
-
-async function listFiles(root: string): Promise<Set<string>> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files = new Set<string>();
-  for (const entry of entries) {
-    if (entry.isFile()) files.add(relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'));
-  }
-  return files;
-}
 
 /** The built file a site-relative path is served from: the file, or the folder's index.html. */
 function servedFile(path: string, files: Set<string>): string | undefined {
@@ -65,25 +61,25 @@ function servedFile(path: string, files: Set<string>): string | undefined {
   return undefined;
 }
 
+/** `pathPrefix` as sitePathPrefix gives it (ending in '/'). */
 export async function checkSiteLinks(options: { site: string; content: string; pathPrefix: string; pages: readonly BuiltPage[] }): Promise<LinkReport> {
   const { site } = options;
   // A link written to a page's source (`methods.md`) is pointed at the page built from it.
-  const builtFrom = new Map(options.pages.map((p) => [relative(options.content, p.inputPath).split(sep).join('/'), relative(site, p.outputPath).split(sep).join('/').replace(/(^|\/)index\.html$/, '$1')]));
-  const prefix = options.pathPrefix.replace(/\/?$/, '/');
-  const files = await listFiles(site);
-  const idsOf = new Map<string, Set<string>>();
+  const builtFrom = new Map(options.pages.map((p) => [sitePath(options.content, p.inputPath), pageUrl(sitePath(site, p.outputPath))]));
+  const prefix = options.pathPrefix;
+  const files = new Set(await siteFiles(site));
+  // Each page is parsed once, whether it is checked or only linked to.
   const parsed = new Map<string, ReturnType<typeof pageLinks>>();
   const parse = async (file: string) => {
     let links = parsed.get(file);
     if (!links) parsed.set(file, (links = pageLinks(await readFile(join(site, file), 'utf8'))));
-    idsOf.set(file, links.ids);
     return links;
   };
   const report: LinkReport = { pages: 0, checked: 0, external: [], problems: [] };
   for (const page of options.pages) {
     if (!page.outputPath.endsWith('.html')) continue;
-    const file = relative(site, page.outputPath).split(sep).join('/');
-    const url = file.replace(/(^|\/)index\.html$/, '$1');
+    const file = sitePath(site, page.outputPath);
+    const url = pageUrl(file);
     report.pages++;
     const base = `${ORIGIN}${prefix}${file}`;
     for (const ref of (await parse(file)).refs) {
@@ -114,7 +110,7 @@ export async function checkSiteLinks(options: { site: string; content: string; p
       const fragment = decodeURIComponent(resolved.hash.slice(1));
       // `#top` scrolls to the top of any page (HTML standard); other fragments need their id.
       if (fragment === '' || fragment.toLowerCase() === 'top' || !target.endsWith('.html')) continue;
-      const ids = idsOf.get(target) ?? (await parse(target)).ids;
+      const { ids } = await parse(target);
       if (!ids.has(fragment)) {
         report.problems.push({ source: page.inputPath, page: url, ref, kind: 'missing_anchor', target: `${target === file ? '' : prefix + path}#${fragment}`, suggestion: closestKey(fragment, [...ids]) });
       }

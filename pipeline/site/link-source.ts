@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { posix, relative, sep } from 'node:path';
 import { frontMatterLines } from './template-errors.ts';
-import type { LinkProblem } from './link-check.ts';
+import { builtPages, checkSiteLinks, type LinkProblem, type LinkReport } from './link-check.ts';
+import type { LoadedConfig } from '../core/config-types.ts';
+import { sitePathPrefix } from './globals.ts';
 import * as msg from '../core/messages.ts';
 
 export interface LinkSource {
@@ -21,6 +23,7 @@ export interface SiteFolders {
   /** The project: source files are named relative to it. */
   root: string;
   content: string;
+  /** As sitePathPrefix gives it (ending in '/'). */
   pathPrefix: string;
 }
 
@@ -70,7 +73,7 @@ function suggestionAsWritten(problem: LinkProblem, source: LinkSource, folders: 
   if (suggestion === undefined || problem.kind === 'missing_anchor' || problem.kind === 'outside_prefix') return suggestion;
   if (source.key) return suggestion;
   const written = source.written ?? problem.ref.url;
-  if (written.startsWith('/')) return folders.pathPrefix.replace(/\/?$/, '/') + suggestion;
+  if (written.startsWith('/')) return folders.pathPrefix + suggestion;
   const folder = posix.dirname(relative(folders.content, problem.source).split(sep).join('/'));
   return posix.relative(folder === '.' ? '' : folder, suggestion) + (suggestion.endsWith('/') ? '/' : '') || './';
 }
@@ -89,4 +92,16 @@ export function describeLinkProblem(problem: LinkProblem, folders: SiteFolders, 
         ? msg.outsidePrefix(folders.pathPrefix)
         : msg.noSuchFile(problem.target, suggestion);
   return msg.brokenLink(where, msg.linkNamed(what, problem.ref.label, source.written ?? problem.ref.url), why);
+}
+
+/**
+ * The links of a site Eleventy just wrote into `site` (its write() or eleventy.after results),
+ * checked, and each problem worded for the author once (the build and the live preview share it);
+ * `written` counts every page written, HTML or not.
+ */
+export async function checkBuiltSite(loaded: LoadedConfig, site: string, results: unknown): Promise<{ written: number; report: LinkReport; lines: string[] }> {
+  const folders: SiteFolders = { root: loaded.root, content: loaded.resolved.content, pathPrefix: sitePathPrefix(loaded) };
+  const pages = builtPages(results);
+  const report = await checkSiteLinks({ site, content: folders.content, pathPrefix: folders.pathPrefix, pages });
+  return { written: pages.length, report, lines: report.problems.map((problem) => describeLinkProblem(problem, folders)) };
 }

@@ -31,7 +31,7 @@ const isLoopbackHost = (host: string) => /^(localhost|[^:]+\.localhost|127\.\d+\
  * once; a `%` left after that (a double encoding), an encoded separator, a NUL byte or a `..`
  * segment is refused, and so is a file whose real path (links resolved) is not inside the site.
  */
-export function vetRequest(target: string, hostHeader: string | undefined, site: string, loopbackOnly: boolean): Verdict | undefined {
+export function vetRequest(target: string, hostHeader: string | undefined, site: string, loopbackOnly: boolean, realSite = () => realpathSync(site)): Verdict | undefined {
   if (target.length > MAX_TARGET) return { status: 414, reason: msg.previewRefused.tooLong() };
   // DNS rebinding: a page elsewhere may resolve its own name to 127.0.0.1; only loopback names are served.
   if (loopbackOnly && !isLoopbackHost(hostHeader ?? '')) return { status: 400, reason: msg.previewRefused.foreignHost() };
@@ -54,7 +54,7 @@ export function vetRequest(target: string, hostHeader: string | undefined, site:
   } catch {
     return undefined; // no such file: the server answers 404
   }
-  const inside = relative(realpathSync(site), real);
+  const inside = relative(realSite(), real);
   if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return { status: 403, reason: msg.previewRefused.outsideSite() };
   return undefined;
 }
@@ -63,8 +63,11 @@ type Next = () => Promise<void> | void;
 
 /** Eleventy dev server middleware: vetted requests go on; an error in the server's own mapping is a 400, never a crash. */
 export function previewMiddleware(site: string, loopbackOnly: boolean) {
+  // The site folder stays put across rebuilds (publish.ts; the preview writes into it): its real path once.
+  let realSite: string | undefined;
+  const siteReal = () => (realSite ??= realpathSync(site));
   return async function guard(req: IncomingMessage, res: ServerResponse, next: Next): Promise<void> {
-    const verdict = vetRequest(req.url ?? '', req.headers.host, site, loopbackOnly);
+    const verdict = vetRequest(req.url ?? '', req.headers.host, site, loopbackOnly, siteReal);
     if (verdict) return refuse(res, verdict);
     try {
       await next();

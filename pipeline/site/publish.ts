@@ -4,15 +4,16 @@
  * itself stays, so a static server started inside it keeps serving across rebuilds.
  */
 import { lstat, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 
-async function files(root: string): Promise<string[]> {
+/** Every file under `root` (links included, folders not), as '/'-separated paths relative to it; none when it is missing. */
+export async function siteFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => !e.isDirectory()).map((e) => relative(root, join(e.parentPath, e.name)));
+  return entries.filter((e) => !e.isDirectory()).map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'));
 }
 
 export async function publishSite(built: string, site: string): Promise<void> {
-  const fresh = await files(built);
+  const fresh = await siteFiles(built);
   const keep = new Set(fresh);
   await mkdir(site, { recursive: true });
   for (const file of fresh) {
@@ -26,7 +27,7 @@ export async function publishSite(built: string, site: string): Promise<void> {
     await mkdir(dirname(target), { recursive: true });
     await rename(join(built, file), target);
   }
-  for (const file of await files(site)) if (!keep.has(file)) await rm(join(site, file), { force: true });
+  for (const file of await siteFiles(site)) if (!keep.has(file)) await rm(join(site, file), { force: true });
   // Folders left empty by the removals, deepest first.
   const folders = (await readdir(site, { recursive: true, withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name));
   for (const folder of folders.sort((a, b) => b.length - a.length)) await rmdir(folder).catch(() => undefined);
